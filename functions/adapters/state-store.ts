@@ -1,0 +1,164 @@
+import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { TableNames } from '../config/environment.ts';
+import type { RejectedEventIdentity } from '../domain/envelope.ts';
+import type { ImagePush } from '../domain/image-push.ts';
+import type { Notification } from '../domain/notifications.ts';
+import type { EcsDeploymentState, ServiceAction } from '../domain/service-events.ts';
+import { compareTaskVersions, type TaskState, type VersionVerdict } from '../domain/task-state.ts';
+import {
+  ecsDeploymentItem,
+  imageTagItem,
+  notificationItem,
+  rejectedCounterKey,
+  rejectedEventItem,
+  serviceActionItem,
+  taskItem,
+  taskKey,
+  type StateItem,
+} from './state-items.ts';
+
+/** A write was refused by DynamoDB for a reason other than our own guard: retrying the event may succeed. */
+export class StateStoreError extends Error {
+  override readonly name = 'StateStoreError';
+}
+
+/** What happened to an ingested event: written, already seen, or older than what is stored. */
+export type WriteOutcome = VersionVerdict;
+
+/**
+ * Guarded writes to the state table. Every write is a single conditional request on the common path, so a
+ * duplicate or reordered EventBridge delivery can never overwrite newer state or half-apply an event.
+ */
+export class StateStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tables: TableNames;
+
+  constructor(client: DynamoDBDocumentClient, tables: TableNames) {
+    this.client = client;
+    this.tables = tables;
+  }
+
+  /**
+   * Stores the task if this event is newer than the stored one. A failed task's announcement goes to the
+   * outbox in the same transaction, so it is sent exactly when the state that justifies it is written.
+   */
+  async applyTaskState(task: TaskState, notification?: Notification): Promise<WriteOutcome> {
+    const put = {
+      TableName: this.tables.state,
+      Item: taskItem(task),
+      ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': task.version },
+    };
+    const stored = notification
+      ? await this.transactIfNewer([
+          { Put: { ...put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+          // Unconditional: the id is deterministic, so a repeat only rewrites the same item (a MODIFY, never a second INSERT).
+          { Put: { TableName: this.tables.outbox, Item: notificationItem(notification) } },
+        ])
+      : await this.putIfNewer(put);
+    if (stored === 'written') return 'apply';
+    const current = stored ?? (await this.get(this.tables.state, taskKey(task.taskArn)));
+    return compareTaskVersions(typeof current?.['version'] === 'number' ? current['version'] : undefined, task.version);
+  }
+
+  /** Points the tag at the pushed digest unless a later push of the same tag is already recorded. */
+  async recordImagePush(push: ImagePush): Promise<WriteOutcome> {
+    return this.putNewestEvent(imageTagItem(push), push.eventId, {
+      ConditionExpression: 'attribute_not_exists(pk) OR pushedAt < :time OR (pushedAt = :time AND eventId <> :eventId)',
+      ExpressionAttributeValues: { ':time': push.pushedAt, ':eventId': push.eventId },
+    });
+  }
+
+  /** Keeps the newest state of an ECS-managed deployment; at equal times a terminal state wins. */
+  async recordEcsDeployment(deployment: EcsDeploymentState): Promise<WriteOutcome> {
+    return this.putNewestEvent(ecsDeploymentItem(deployment), deployment.eventId, {
+      ConditionExpression: 'attribute_not_exists(pk) OR updatedAt < :time OR (updatedAt = :time AND #rank < :rank)',
+      ExpressionAttributeNames: { '#rank': 'rank' },
+      ExpressionAttributeValues: { ':time': deployment.updatedAt, ':rank': deployment.rank },
+    });
+  }
+
+  /** Appends a service action; the event id in the key makes a redelivery a no-op. */
+  async recordServiceAction(action: ServiceAction): Promise<WriteOutcome> {
+    const stored = await this.putIfNewer({
+      TableName: this.tables.state,
+      Item: serviceActionItem(action),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    return stored === 'written' ? 'apply' : 'duplicate';
+  }
+
+  /**
+   * Keeps a rejected event for inspection and counts it per source and detail-type, both or neither.
+   * A redelivered rejected event is neither stored nor counted twice.
+   */
+  async recordRejectedEvent(identity: RejectedEventIdentity, reason: string, rawEvent: unknown, receivedAt: string): Promise<WriteOutcome> {
+    const stored = await this.transactIfNewer([
+      {
+        Put: {
+          TableName: this.tables.state,
+          Item: rejectedEventItem(identity, reason, rawEvent, receivedAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tables.state,
+          Key: rejectedCounterKey(identity),
+          UpdateExpression: 'ADD #count :one SET lastRejectedAt = :at, lastReason = :reason',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':at': receivedAt, ':reason': reason },
+        },
+      },
+    ]);
+    return stored === 'written' ? 'apply' : 'duplicate';
+  }
+
+  private async putNewestEvent(
+    item: StateItem,
+    eventId: string,
+    guard: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<WriteOutcome> {
+    const stored = await this.putIfNewer({ TableName: this.tables.state, Item: item, ...guard });
+    if (stored === 'written') return 'apply';
+    const current = stored ?? (await this.get(this.tables.state, { pk: item.pk, sk: item.sk }));
+    return current?.['eventId'] === eventId ? 'duplicate' : 'stale';
+  }
+
+  /** Returns 'written', or the stored item (undefined if DynamoDB did not return it) when the guard refused. */
+  private async putIfNewer(input: ConstructorParameters<typeof PutCommand>[0]): Promise<'written' | Record<string, unknown> | undefined> {
+    try {
+      await this.client.send(new PutCommand({ ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return unmarshallIfPresent(error.Item);
+      throw new StateStoreError(`Could not write ${String(input.Item?.['kind'])} item to ${input.TableName}`, { cause: error });
+    }
+  }
+
+  /** Like putIfNewer for a transaction whose first item carries the guard. */
+  private async transactIfNewer(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+  ): Promise<'written' | Record<string, unknown> | undefined> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'written';
+    } catch (error) {
+      const guardReason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
+      if (guardReason?.Code === 'ConditionalCheckFailed') return unmarshallIfPresent(guardReason.Item);
+      throw new StateStoreError(`Transaction on ${items.length} items failed`, { cause: error });
+    }
+  }
+
+  private async get(table: string, key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    return result.Item;
+  }
+}
+
+function unmarshallIfPresent(item: Record<string, AttributeValue> | undefined): Record<string, unknown> | undefined {
+  return item === undefined ? undefined : unmarshall(item);
+}

@@ -1,0 +1,36 @@
+import { taskFailure, type TaskState } from './task-state.ts';
+
+/** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
+export interface Notification {
+  /** Deterministic, so a redelivered event cannot announce the same thing twice. */
+  id: string;
+  kind: 'task-failed';
+  subject: string;
+  cluster: string;
+  service?: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** The announcement for a task that stopped abnormally, or undefined when the task did not fail. */
+export function taskFailedNotification(task: TaskState): Notification | undefined {
+  const reason = taskFailure(task);
+  if (reason === undefined) return undefined;
+  const owner = task.service === undefined ? `task ${task.family}:${task.revision}` : `service ${task.service}`;
+  const notification: Notification = {
+    id: `task-failed#${task.taskArn}`,
+    kind: 'task-failed',
+    subject: `Task of ${owner} in cluster ${task.cluster} failed: ${reason}`,
+    cluster: task.cluster,
+    details: {
+      taskArn: task.taskArn,
+      taskDefinitionArn: task.taskDefinitionArn,
+      reason,
+      stoppedAt: task.stoppedAt ?? task.updatedAt,
+      startedBy: task.startedBy ?? null,
+    },
+    createdAt: task.updatedAt,
+  };
+  if (task.service !== undefined) notification.service = task.service;
+  return notification;
+}

@@ -1,0 +1,49 @@
+"""Start-up patches for moto 5.2.1 (see docs: /work/shared/docs/local-aws-moto.md).
+
+Each fix checks that the code it patches still has the defect and skips with a note
+otherwise, so a newer moto degrades to "fewer patches", not to a broken server.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ._util import log
+from .cloudformation import fix_9_cfn_state_machine_definition
+from .config import fix_10_execute_state_machine
+from .events import fix_7_events_targets
+from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
+from .sfn_integrations import (
+    fix_3_normalise_parameters_and_response,
+    fix_6_lambda_endpoint,
+    fix_8_service_name_overrides,
+)
+from .sfn_jsonata import fix_4_jsonata
+from .sfn_jsonpath import fix_5_jsonpath_definite_index
+
+# Order matters only for fix 10: it must run before any state machine is created.
+FIXES = (
+    fix_10_execute_state_machine,
+    fix_1_deepcopy_state_machine,
+    fix_2_default_execution_name,
+    fix_3_normalise_parameters_and_response,
+    fix_4_jsonata,
+    fix_5_jsonpath_definite_index,
+    fix_6_lambda_endpoint,
+    fix_7_events_targets,
+    fix_8_service_name_overrides,
+    fix_9_cfn_state_machine_definition,
+)
+
+
+def apply_all() -> int:
+    """Apply every fix; return the number that raised (they are logged, not fatal)."""
+    failures = 0
+    for fix in FIXES:
+        try:
+            fix()
+        except Exception as error:  # noqa: BLE001
+            failures += 1
+            log(f"{fix.__name__} FAILED: {error!r}")
+            traceback.print_exc()
+    return failures

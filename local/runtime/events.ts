@@ -1,0 +1,254 @@
+/**
+ * Builders for the events AWS services put on the default bus and moto never emits. Shapes follow the
+ * AWS documentation examples (ECS task/deployment/service action events, ECR events, CloudWatch alarm events).
+ */
+import type { AwsEvent } from './emitter.ts';
+import type { TaskRecord } from './task-model.ts';
+
+export const DETAIL_TYPES = {
+  taskStateChange: 'ECS Task State Change',
+  deploymentStateChange: 'ECS Deployment State Change',
+  serviceAction: 'ECS Service Action',
+  ecrImageAction: 'ECR Image Action',
+  alarmStateChange: 'CloudWatch Alarm State Change',
+} as const;
+
+export function taskStateChangeEvent(task: TaskRecord): AwsEvent {
+  return {
+    source: 'aws.ecs',
+    detailType: DETAIL_TYPES.taskStateChange,
+    resources: [task.taskArn],
+    time: task.updatedAt,
+    detail: taskStateChangeDetail(task),
+  };
+}
+
+export function taskStateChangeDetail(task: TaskRecord): Record<string, unknown> {
+  return withoutUndefined({
+    attachments: task.attachments,
+    availabilityZone: task.availabilityZone,
+    clusterArn: task.clusterArn,
+    connectivity: task.connectivity,
+    connectivityAt: iso(task.connectivityAt),
+    containers: task.containers.map((container) =>
+      withoutUndefined({
+        containerArn: container.containerArn,
+        exitCode: container.exitCode,
+        image: container.image,
+        lastStatus: container.lastStatus,
+        name: container.name,
+        reason: container.reason,
+        taskArn: task.taskArn,
+      }),
+    ),
+    cpu: task.cpu,
+    createdAt: iso(task.createdAt),
+    desiredStatus: task.desiredStatus,
+    executionStoppedAt: iso(task.executionStoppedAt),
+    group: task.group,
+    launchType: task.launchType,
+    lastStatus: task.lastStatus,
+    memory: task.memory,
+    overrides: { containerOverrides: task.containers.map((container) => ({ name: container.name })) },
+    pullStartedAt: iso(task.pullStartedAt),
+    pullStoppedAt: iso(task.pullStoppedAt),
+    startedAt: iso(task.startedAt),
+    startedBy: task.startedBy || undefined,
+    stopCode: task.stopCode,
+    stoppedAt: iso(task.stoppedAt),
+    stoppedReason: task.stoppedReason,
+    stoppingAt: iso(task.stoppingAt),
+    taskArn: task.taskArn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    updatedAt: iso(task.updatedAt),
+    version: task.version,
+  });
+}
+
+export interface ImagePush {
+  repositoryName: string;
+  imageDigest: string;
+  imageTag?: string;
+}
+
+export function ecrImagePushEvent(push: ImagePush, time = new Date()): AwsEvent {
+  return {
+    source: 'aws.ecr',
+    detailType: DETAIL_TYPES.ecrImageAction,
+    resources: [],
+    time,
+    detail: withoutUndefined({
+      result: 'SUCCESS',
+      'repository-name': push.repositoryName,
+      'image-digest': push.imageDigest,
+      'action-type': 'PUSH',
+      'image-tag': push.imageTag,
+    }),
+  };
+}
+
+export interface AlarmState {
+  value: string;
+  reason: string;
+  reasonData?: string;
+  timestamp: Date;
+}
+
+/** The subset of a DescribeAlarms MetricAlarm we turn into the event's configuration. */
+export interface MetricAlarmLike {
+  AlarmName?: string;
+  AlarmArn?: string;
+  AlarmDescription?: string;
+  StateValue?: string;
+  StateReason?: string;
+  StateReasonData?: string;
+  StateUpdatedTimestamp?: Date;
+  MetricName?: string;
+  Namespace?: string;
+  Statistic?: string;
+  ExtendedStatistic?: string;
+  Period?: number;
+  Unit?: string;
+  Dimensions?: { Name?: string; Value?: string }[];
+  Metrics?: {
+    Id?: string;
+    Expression?: string;
+    Label?: string;
+    ReturnData?: boolean;
+    Period?: number;
+    MetricStat?: {
+      Metric?: { Namespace?: string; MetricName?: string; Dimensions?: { Name?: string; Value?: string }[] };
+      Period?: number;
+      Stat?: string;
+      Unit?: string;
+    };
+  }[];
+}
+
+export function alarmStateChangeEvent(alarm: MetricAlarmLike, state: AlarmState, previous: AlarmState): AwsEvent {
+  return {
+    source: 'aws.cloudwatch',
+    detailType: DETAIL_TYPES.alarmStateChange,
+    resources: alarm.AlarmArn ? [alarm.AlarmArn] : [],
+    time: state.timestamp,
+    detail: {
+      alarmName: alarm.AlarmName,
+      state: alarmStateDetail(state),
+      previousState: alarmStateDetail(previous),
+      configuration: withoutUndefined({ description: alarm.AlarmDescription, metrics: alarmMetrics(alarm) }),
+    },
+  };
+}
+
+/** The alarm's current state as DescribeAlarms reports it (the "previous" state of the change). */
+export function alarmStateOf(alarm: MetricAlarmLike): AlarmState {
+  return {
+    value: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+    reason: alarm.StateReason ?? 'Unchecked: Initial alarm creation',
+    reasonData: alarm.StateReasonData,
+    timestamp: alarm.StateUpdatedTimestamp ?? new Date(0),
+  };
+}
+
+function alarmStateDetail(state: AlarmState): Record<string, unknown> {
+  return withoutUndefined({
+    value: state.value,
+    reason: state.reason,
+    reasonData: state.reasonData || undefined,
+    timestamp: cloudWatchTimestamp(state.timestamp),
+  });
+}
+
+/** Single-metric alarms appear as one metricStat entry; metric-math alarms list their queries. */
+function alarmMetrics(alarm: MetricAlarmLike): Record<string, unknown>[] {
+  if (alarm.Metrics && alarm.Metrics.length > 0) {
+    return alarm.Metrics.map((query) =>
+      withoutUndefined({
+        id: query.Id,
+        expression: query.Expression,
+        label: query.Label,
+        returnData: query.ReturnData ?? true,
+        metricStat: query.MetricStat
+          ? withoutUndefined({
+              metric: {
+                namespace: query.MetricStat.Metric?.Namespace,
+                name: query.MetricStat.Metric?.MetricName,
+                dimensions: dimensionMap(query.MetricStat.Metric?.Dimensions),
+              },
+              period: query.MetricStat.Period,
+              stat: query.MetricStat.Stat,
+              unit: query.MetricStat.Unit,
+            })
+          : undefined,
+      }),
+    );
+  }
+  if (!alarm.MetricName) return [];
+  return [
+    {
+      id: `${alarm.AlarmName ?? 'alarm'}-metric`,
+      metricStat: withoutUndefined({
+        metric: { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: dimensionMap(alarm.Dimensions) },
+        period: alarm.Period,
+        stat: alarm.Statistic ?? alarm.ExtendedStatistic,
+        unit: alarm.Unit,
+      }),
+      returnData: true,
+    },
+  ];
+}
+
+function dimensionMap(dimensions: { Name?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((dimensions ?? []).map((dimension) => [dimension.Name ?? '', dimension.Value ?? '']));
+}
+
+export interface ServiceRef {
+  serviceArn: string;
+  clusterArn: string;
+}
+
+export function deploymentStateChangeEvent(
+  service: ServiceRef,
+  eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED',
+  deploymentId: string,
+  time: Date,
+): AwsEvent {
+  const phase = eventName === 'SERVICE_DEPLOYMENT_COMPLETED' ? 'completed' : 'in progress';
+  return {
+    source: 'aws.ecs',
+    detailType: DETAIL_TYPES.deploymentStateChange,
+    resources: [service.serviceArn],
+    time,
+    detail: {
+      eventType: 'INFO',
+      eventName,
+      deploymentId,
+      updatedAt: iso(time),
+      reason: `ECS deployment ${deploymentId} ${phase}.`,
+    },
+  };
+}
+
+export function serviceSteadyStateEvent(service: ServiceRef, time: Date): AwsEvent {
+  return {
+    source: 'aws.ecs',
+    detailType: DETAIL_TYPES.serviceAction,
+    resources: [service.serviceArn],
+    time,
+    detail: { eventType: 'INFO', eventName: 'SERVICE_STEADY_STATE', clusterArn: service.clusterArn, createdAt: iso(time) },
+  };
+}
+
+function iso(date: Date | undefined): string | undefined {
+  return date?.toISOString();
+}
+
+/** CloudWatch writes alarm timestamps as `2019-10-02T17:04:40.985+0000`. */
+export function cloudWatchTimestamp(date: Date): string {
+  return date.toISOString().replace('Z', '+0000');
+}
+
+/** Drops undefined members so the JSON looks like AWS's (absent rather than null). */
+export function withoutUndefined<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined));
+}

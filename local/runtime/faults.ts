@@ -1,0 +1,121 @@
+/**
+ * Fault injection: make the local AWS misbehave the way the real one occasionally does, so retry and
+ * failure paths of the control plane can be tested.
+ */
+import { familyOf } from './task-model.ts';
+
+export interface ThrottleFault {
+  /** AWS signing name or SDK id, case-insensitive: `ecs`, `ecr`, `cloudwatch`/`monitoring`, `lambda`, `dynamodb`… */
+  service: string;
+  /** e.g. `RunTask`; omitted → every operation of the service. */
+  operation?: string;
+  /** How many matching calls fail (default 1). */
+  times?: number;
+}
+
+export interface CrashFault {
+  taskDefinitionFamily?: string;
+  /** Time spent RUNNING before the essential container exits (default 50 ms). */
+  afterMs?: number;
+  exitCode?: number;
+  /** How many tasks are affected (default: every matching task until clear()). */
+  times?: number;
+}
+
+export interface FailToStartFault {
+  taskDefinitionFamily?: string;
+  reason?: string;
+  times?: number;
+}
+
+export type TaskFate =
+  | { kind: 'run' }
+  | { kind: 'crash'; afterMs: number; exitCode: number }
+  | { kind: 'failToStart'; reason: string };
+
+interface Counted {
+  remaining: number;
+}
+
+const DEFAULT_PULL_ERROR =
+  'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref: not found';
+
+/** Request signing names differ from what people call the services. */
+const SERVICE_ALIASES: Record<string, string> = {
+  cloudwatch: 'monitoring',
+  eventbridge: 'events',
+  stepfunctions: 'states',
+  sfn: 'states',
+  'elastic-load-balancing-v2': 'elasticloadbalancing',
+  elbv2: 'elasticloadbalancing',
+};
+
+export function canonicalService(service: string): string {
+  const lower = service.toLowerCase();
+  return SERVICE_ALIASES[lower] ?? lower;
+}
+
+export class FaultInjector {
+  #throttles: (Required<Pick<ThrottleFault, 'service'>> & { operation?: string } & Counted)[] = [];
+  #crashes: (CrashFault & Counted)[] = [];
+  #startFailures: (FailToStartFault & Counted)[] = [];
+
+  throttle(fault: ThrottleFault): void {
+    this.#throttles.push({
+      service: canonicalService(fault.service),
+      operation: fault.operation?.toLowerCase(),
+      remaining: fault.times ?? 1,
+    });
+  }
+
+  crashTasks(fault: CrashFault = {}): void {
+    this.#crashes.push({ ...fault, remaining: fault.times ?? Infinity });
+  }
+
+  failToStart(fault: FailToStartFault = {}): void {
+    this.#startFailures.push({ ...fault, remaining: fault.times ?? Infinity });
+  }
+
+  clear(): void {
+    this.#throttles = [];
+    this.#crashes = [];
+    this.#startFailures = [];
+  }
+
+  /** True (and one use consumed) when this call must be throttled. */
+  takeThrottle(service: string, operation: string | undefined): boolean {
+    const canonical = canonicalService(service);
+    const op = operation?.toLowerCase();
+    const rule = this.#throttles.find(
+      (candidate) =>
+        candidate.remaining > 0 && candidate.service === canonical && (!candidate.operation || candidate.operation === op),
+    );
+    if (!rule) return false;
+    rule.remaining -= 1;
+    return true;
+  }
+
+  /** Whether any throttle could match this service (lets the proxy skip buffering otherwise). */
+  hasThrottleFor(service: string): boolean {
+    const canonical = canonicalService(service);
+    return this.#throttles.some((rule) => rule.remaining > 0 && rule.service === canonical);
+  }
+
+  /** Decides, once per new task, whether it runs, crashes or never starts. */
+  taskFate(taskDefinitionArn: string): TaskFate {
+    const family = familyOf(taskDefinitionArn);
+    const failure = takeMatching(this.#startFailures, family);
+    if (failure) return { kind: 'failToStart', reason: failure.reason ?? DEFAULT_PULL_ERROR };
+    const crash = takeMatching(this.#crashes, family);
+    if (crash) return { kind: 'crash', afterMs: crash.afterMs ?? 50, exitCode: crash.exitCode ?? 1 };
+    return { kind: 'run' };
+  }
+}
+
+function takeMatching<T extends { taskDefinitionFamily?: string } & Counted>(rules: T[], family: string): T | undefined {
+  const rule = rules.find(
+    (candidate) => candidate.remaining > 0 && (!candidate.taskDefinitionFamily || candidate.taskDefinitionFamily === family),
+  );
+  if (rule) rule.remaining -= 1;
+  return rule;
+}

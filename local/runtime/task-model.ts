@@ -1,0 +1,233 @@
+/**
+ * Pure ECS task state: what the runtime believes about each task, and the lifecycle steps AWS would
+ * report for it. Every step bumps `version` by one, as ECS does per task.
+ */
+
+export interface ContainerRecord {
+  containerArn: string;
+  name: string;
+  image: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+export interface TaskRecord {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  group: string;
+  launchType: string;
+  startedBy: string;
+  cpu?: string;
+  memory?: string;
+  availabilityZone: string;
+  containers: ContainerRecord[];
+  attachments: unknown[];
+  version: number;
+  lastStatus: string;
+  desiredStatus: string;
+  connectivity?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  connectivityAt?: Date;
+  pullStartedAt?: Date;
+  pullStoppedAt?: Date;
+  startedAt?: Date;
+  stoppingAt?: Date;
+  stoppedAt?: Date;
+  executionStoppedAt?: Date;
+  stoppedReason?: string;
+  stopCode?: string;
+}
+
+/** One lifecycle step: the new status plus what else changes with it. */
+export interface TaskStep {
+  lastStatus: string;
+  desiredStatus?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  exitCode?: number;
+  containerReason?: string;
+}
+
+/** The subset of an ECS API Task object (RunTask/StopTask/DescribeTasks response) we read. */
+export interface EcsTaskLike {
+  taskArn?: string;
+  clusterArn?: string;
+  taskDefinitionArn?: string;
+  group?: string;
+  launchType?: string;
+  startedBy?: string;
+  cpu?: string;
+  memory?: string;
+  availabilityZone?: string;
+  attachments?: unknown[];
+  containers?: { containerArn?: string; name?: string; image?: string }[];
+}
+
+export const STOP_CODES = {
+  userInitiated: 'UserInitiated',
+  essentialContainerExited: 'EssentialContainerExited',
+  taskFailedToStart: 'TaskFailedToStart',
+  serviceSchedulerInitiated: 'ServiceSchedulerInitiated',
+} as const;
+
+export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
+
+/** A task as it is created: PROVISIONING is version 1, the first event ECS emits. */
+export function newTaskRecord(
+  task: EcsTaskLike,
+  now: Date,
+  extra: { cpu?: string; memory?: string; launchType?: string; availabilityZone?: string } = {},
+): TaskRecord {
+  const taskArn = required(task.taskArn, 'taskArn');
+  return {
+    taskArn,
+    clusterArn: required(task.clusterArn, 'clusterArn'),
+    taskDefinitionArn: required(task.taskDefinitionArn, 'taskDefinitionArn'),
+    group: task.group ?? '',
+    launchType: extra.launchType ?? task.launchType ?? 'FARGATE',
+    startedBy: task.startedBy ?? '',
+    cpu: task.cpu ?? extra.cpu,
+    memory: task.memory ?? extra.memory,
+    availabilityZone: task.availabilityZone ?? extra.availabilityZone ?? 'us-east-1a',
+    attachments: task.attachments ?? [],
+    containers: (task.containers ?? []).map((container, index) => ({
+      // moto reports the task definition ARN as the container's task; the id part of its containerArn is unique.
+      containerArn: container.containerArn ?? `${taskArn}/container-${index}`,
+      name: container.name ?? `container-${index}`,
+      image: container.image ?? '',
+      lastStatus: 'PENDING',
+    })),
+    version: 1,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Applies one step: version + 1 and the timestamps AWS sets when a task enters that status. */
+export function applyStep(record: TaskRecord, step: TaskStep, now: Date): TaskRecord {
+  const next: TaskRecord = {
+    ...record,
+    version: record.version + 1,
+    lastStatus: step.lastStatus,
+    desiredStatus: step.desiredStatus ?? record.desiredStatus,
+    updatedAt: now,
+    stopCode: step.stopCode ?? record.stopCode,
+    stoppedReason: step.stoppedReason ?? record.stoppedReason,
+  };
+  stampTimes(next, step.lastStatus, now);
+  next.containers = record.containers.map((container) => containerAfter(container, step));
+  return next;
+}
+
+function stampTimes(task: TaskRecord, status: string, now: Date): void {
+  switch (status) {
+    case 'PENDING':
+      task.connectivity = 'CONNECTED';
+      task.connectivityAt ??= now;
+      task.pullStartedAt ??= now;
+      break;
+    case 'RUNNING':
+      task.pullStoppedAt ??= now;
+      task.startedAt ??= now;
+      break;
+    case 'DEACTIVATING':
+    case 'STOPPING':
+      task.stoppingAt ??= now;
+      break;
+    case 'STOPPED':
+      task.stoppingAt ??= now;
+      task.executionStoppedAt ??= now;
+      task.stoppedAt = now;
+      break;
+  }
+}
+
+function containerAfter(container: ContainerRecord, step: TaskStep): ContainerRecord {
+  const status = containerStatusFor(step.lastStatus, container.lastStatus);
+  const next: ContainerRecord = { ...container, lastStatus: status };
+  if (status === 'STOPPED') next.exitCode = step.exitCode ?? container.exitCode ?? 0;
+  if (step.containerReason) next.reason = step.containerReason;
+  return next;
+}
+
+/** Containers are PENDING until the task runs, RUNNING while it runs or stops, STOPPED at the end. */
+export function containerStatusFor(taskStatus: string, current: string): string {
+  if (taskStatus === 'RUNNING') return 'RUNNING';
+  if (taskStatus === 'STOPPED') return 'STOPPED';
+  if (taskStatus === 'PROVISIONING' || taskStatus === 'PENDING' || taskStatus === 'ACTIVATING') return 'PENDING';
+  return current;
+}
+
+/** PROVISIONING (the record's own version 1) is followed by these to reach RUNNING. */
+export function startSteps(): TaskStep[] {
+  return [{ lastStatus: 'PENDING' }, { lastStatus: 'RUNNING' }];
+}
+
+/** StopTask: desired STOPPED, then the task drains and stops. */
+export function userStopSteps(reason: string): TaskStep[] {
+  const common = { desiredStatus: 'STOPPED', stopCode: STOP_CODES.userInitiated, stoppedReason: reason };
+  return [
+    { ...common, lastStatus: 'DEACTIVATING' },
+    { ...common, lastStatus: 'STOPPING' },
+    { ...common, lastStatus: 'STOPPED', exitCode: 0 },
+  ];
+}
+
+/** The service scheduler scaling a task set or service in. */
+export function schedulerStopSteps(reason: string): TaskStep[] {
+  return userStopSteps(reason).map((step) => ({ ...step, stopCode: STOP_CODES.serviceSchedulerInitiated }));
+}
+
+/** The essential container exited on its own. */
+export function crashSteps(exitCode: number): TaskStep[] {
+  const common = {
+    desiredStatus: 'STOPPED',
+    stopCode: STOP_CODES.essentialContainerExited,
+    stoppedReason: ESSENTIAL_CONTAINER_EXITED,
+  };
+  return [
+    { ...common, lastStatus: 'STOPPING', exitCode },
+    { ...common, lastStatus: 'STOPPED', exitCode },
+  ];
+}
+
+/** The task never got its containers running (e.g. the image could not be pulled). */
+export function failToStartSteps(reason: string): TaskStep[] {
+  return [
+    {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: STOP_CODES.taskFailedToStart,
+      stoppedReason: reason,
+      containerReason: reason,
+    },
+  ];
+}
+
+export function isStopping(record: TaskRecord): boolean {
+  return record.desiredStatus === 'STOPPED' || record.lastStatus === 'STOPPED';
+}
+
+/** Strictly increasing timestamps, so consecutive events of a task never share a time. */
+export class MonotonicClock {
+  #last = 0;
+  now(): Date {
+    this.#last = Math.max(Date.now(), this.#last + 1);
+    return new Date(this.#last);
+  }
+}
+
+export function familyOf(taskDefinitionArn: string): string {
+  const name = taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
+  return name.split(':')[0] ?? name;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`ECS task without ${name}`);
+  return value;
+}

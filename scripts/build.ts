@@ -1,0 +1,54 @@
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { zipSync } from 'fflate';
+import { PROJECT_ROOT, readServerlessFunctions, type FunctionDefinition } from './serverless-functions.ts';
+
+/**
+ * Bundles each function declared in serverless.yml into its own zip (dist/<key>.zip) for `package.artifact`.
+ * The AWS SDK is bundled too, so what runs in Lambda is exactly the version tested here, not the runtime's copy.
+ */
+
+const OUT_DIR = join(PROJECT_ROOT, 'dist');
+// Fixed timestamps make zips byte-identical across builds, so unchanged functions are not redeployed.
+const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
+
+export async function buildFunction(fn: FunctionDefinition): Promise<{ key: string; bytes: number }> {
+  const staging = join(OUT_DIR, fn.key);
+  const modulePath = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
+  await build({
+    entryPoints: [fn.sourcePath],
+    outfile: join(staging, modulePath),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+  const files = [modulePath, `${modulePath}.map`];
+  const zip = zipSync(
+    Object.fromEntries(files.map((file) => [file, [readFileSync(join(staging, file)), { mtime: ZIP_MTIME }]])),
+    { level: 9 },
+  );
+  mkdirSync(dirname(fn.artifact), { recursive: true });
+  writeFileSync(fn.artifact, zip);
+  return { key: fn.key, bytes: statSync(fn.artifact).size };
+}
+
+async function main(): Promise<void> {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  const started = performance.now();
+  const results = await Promise.all(readServerlessFunctions().map(buildFunction));
+  for (const { key, bytes } of results) console.log(`  ${key.padEnd(28)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${relative(PROJECT_ROOT, join(OUT_DIR, `${key}.zip`))}`);
+  console.log(`Built ${results.length} functions in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}
