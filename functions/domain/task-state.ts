@@ -150,7 +150,8 @@ export function taskFailure(task: TaskState): string | undefined {
   const crashed = task.containers.find((container) => container.exitCode !== undefined && container.exitCode !== 0);
   const stopCodeIsFailure = task.stopCode !== undefined && FAILURE_STOP_CODES.has(task.stopCode);
   if (!stopCodeIsFailure && !crashed) return undefined;
-  const parts = [task.stopCode, task.stoppedReason].filter((part) => part !== undefined && part !== '');
-  if (crashed) parts.push(`container ${crashed.name} exited with code ${crashed.exitCode}${crashed.reason ? ` (${crashed.reason})` : ''}`);
-  return parts.join(': ');
+  const stop = [task.stopCode, task.stoppedReason].filter((part) => part !== undefined && part !== '').join(': ');
+  if (!crashed) return stop;
+  const exit = `container ${crashed.name} exited with code ${crashed.exitCode}${crashed.reason ? ` (${crashed.reason})` : ''}`;
+  return stop === '' ? exit : `${stop}; ${exit}`;
 }

@@ -7,6 +7,7 @@ Environment:
                             sends its service calls (Lambda Invoke included) to
                             http://localhost:$MOTO_PORT, EventBridge Lambda targets go there too.
   HARBORMASTER_JSONATA_URL  JSONata evaluation endpoint (POST {expression, bindings}).
+  HARBORMASTER_PARENT_PID   optional; exit when that process is gone.
 Facts and rationale: /work/shared/docs/local-aws-moto.md. Fixes live in ./patches.
 """
 
@@ -14,6 +15,27 @@ from __future__ import annotations
 
 import os
 import sys
+
+def watch_parent() -> None:
+    """Exit when the Node process that started us is gone (e.g. a test run killed with SIGKILL)."""
+    pid = os.environ.get("HARBORMASTER_PARENT_PID")
+    if not pid or not pid.isdigit():
+        return
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=loop, name="parent-watchdog", daemon=True).start()
+
 
 REQUIRED = "moto 5.2.1 with server extras is required: pip install 'moto[server]==5.2.1'"
 
@@ -33,6 +55,7 @@ def main(argv: list[str]) -> None:
     from patches import apply_all
 
     apply_all()
+    watch_parent()
     moto.server.main(argv)
 
 

@@ -175,3 +175,44 @@ def fix_6_lambda_endpoint() -> None:
         skipped(6, "MOTO_PORT is not set: executor service calls go to moto's default port 5000")
         return
     applied(6, f"executor service calls (Lambda Invoke included) go to http://localhost:{port} (checked, no patch needed)")
+    _cache_boto_clients(boto_client)
+
+
+def _cache_boto_clients(boto_client: Any) -> None:
+    # Performance only: boto_client_for builds a new boto3 client (~35 ms) for every task.
+    # It ignores the credentials argument and botocore clients are thread-safe, so one client
+    # per (region, service) is equivalent.
+    import importlib
+    import pkgutil
+
+    original = boto_client.boto_client_for
+    if "state_credentials" not in source_of(original) or "botocore_stubber.enabled" not in source_of(original):
+        return
+    cache: dict[tuple[str, str, bool], Any] = {}
+    lock = threading.Lock()
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        from moto.core.models import botocore_stubber
+
+        key = (region, service, bool(botocore_stubber.enabled))
+        client = cache.get(key)
+        if client is None:
+            with lock:
+                client = cache.get(key)
+                if client is None:
+                    client = original(region=region, service=service, state_credentials=state_credentials)
+                    cache[key] = client
+        return client
+
+    # Load the importers (`from ...boto_client import boto_client_for`) before rebinding.
+    import moto.stepfunctions.parser.asl.component.state.exec.state_task as state_task_pkg
+
+    for info in pkgutil.walk_packages(state_task_pkg.__path__, state_task_pkg.__name__ + "."):
+        try:
+            importlib.import_module(info.name)
+        except ImportError:
+            pass
+    from ._util import rebind_everywhere
+
+    count = rebind_everywhere("moto.stepfunctions", "boto_client_for", original, boto_client_for)
+    applied(6, f"boto3 clients of the executor cached per region/service ({count} call sites)")

@@ -1,0 +1,125 @@
+import { pathToFileURL } from 'node:url';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { readServerlessFunctions } from '../scripts/serverless-functions.ts';
+import { findFreePort, startMoto, type MotoServer } from './moto/server.ts';
+import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
+import { createStack, packageStack, type PackagedStack } from './stack.ts';
+
+/**
+ * The local AWS: moto (with its start-up fixes) behind the local runtime, which answers Lambda invocations with
+ * the project's own handlers and emits the events moto never does. Point every SDK client at `endpoint`.
+ */
+
+export const LOCAL_REGION = 'us-east-1';
+
+export interface AwsClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** moto answers an unimplemented action with a 500 the SDK would retry, repeating non-idempotent calls. */
+  maxAttempts: number;
+}
+
+export interface LocalAws {
+  endpoint: string;
+  clientConfig: AwsClientConfig;
+  moto: MotoServer;
+  runtime: LocalRuntime;
+  /** Clears all AWS state and the runtime's task registry, faults and logs. */
+  reset(): Promise<void>;
+  /** Creates the packaged serverless.yml stack (tables, rules, functions, state machines). */
+  deployStack(): Promise<PackagedStack>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalAws(options: { stage?: string; port?: number } = {}): Promise<LocalAws> {
+  const stage = options.stage ?? 'local';
+  const motoPort = await findFreePort();
+  let clientConfig: AwsClientConfig | undefined;
+  const functions = new DeployedFunctions(() => {
+    if (!clientConfig) throw new Error('The local AWS is not started yet');
+    return clientConfig;
+  });
+  const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: options.port, functions });
+  let moto: MotoServer;
+  try {
+    moto = await startMoto({ port: motoPort, callbackPort: runtime.port });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  clientConfig = {
+    endpoint: runtime.endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  };
+  // Handlers run in this process and build their SDK clients from the environment, as they do in Lambda.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: runtime.endpoint,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  const config = clientConfig;
+  return {
+    endpoint: runtime.endpoint,
+    clientConfig: config,
+    moto,
+    runtime,
+    async reset() {
+      await runtime.idle().catch(() => undefined);
+      runtime.reset();
+      await moto.reset();
+    },
+    async deployStack() {
+      const packaged = await packageStack(stage);
+      await createStack(packaged, config);
+      return packaged;
+    },
+    async stop() {
+      await runtime.stop();
+      await moto.stop();
+    },
+  };
+}
+
+/**
+ * Maps a deployed function (name → Handler and Environment, read from the local Lambda service) to the
+ * TypeScript module serverless.yml builds it from. Each deployed function gets its own module instance, like
+ * its own Lambda container, initialised with that function's environment variables.
+ */
+class DeployedFunctions implements FunctionResolver {
+  private readonly handlers = new Map<string, Promise<LambdaHandler | undefined>>();
+  private readonly sources = new Map(readServerlessFunctions().map((fn) => [fn.handler, fn]));
+  private readonly config: () => AwsClientConfig;
+  private lambda: LambdaClient | undefined;
+
+  constructor(config: () => AwsClientConfig) {
+    this.config = config;
+  }
+
+  resolve(functionName: string): Promise<LambdaHandler | undefined> {
+    let handler = this.handlers.get(functionName);
+    if (!handler) {
+      handler = this.load(functionName);
+      this.handlers.set(functionName, handler);
+      // A function not deployed yet may be deployed later: do not remember the miss.
+      handler.then((loaded) => loaded ?? this.handlers.delete(functionName)).catch(() => this.handlers.delete(functionName));
+    }
+    return handler;
+  }
+
+  private async load(functionName: string): Promise<LambdaHandler | undefined> {
+    this.lambda ??= new LambdaClient(this.config());
+    const deployed = await this.lambda.send(new GetFunctionCommand({ FunctionName: functionName })).catch(() => undefined);
+    const handlerName = deployed?.Configuration?.Handler;
+    const source = handlerName === undefined ? undefined : this.sources.get(handlerName);
+    if (!source) return undefined;
+    Object.assign(process.env, deployed?.Configuration?.Environment?.Variables ?? {});
+    const module = (await import(`${pathToFileURL(source.sourcePath).href}?function=${encodeURIComponent(functionName)}`)) as Record<string, unknown>;
+    const handler = module[source.exportName];
+    if (typeof handler !== 'function') throw new Error(`${source.sourcePath} does not export a function named ${source.exportName}`);
+    return handler as LambdaHandler;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The runtime's view of ECS tasks: drives each task through the lifecycle AWS would report, emits an
+ * `ECS Task State Change` per step (in order), keeps moto's stored task stopped when ours stops, and
+ * overlays our state onto DescribeTasks answers.
+ */
+import { DescribeTaskDefinitionCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { AwsEventEmitter } from './emitter.ts';
+import { taskStateChangeEvent } from './events.ts';
+import type { FaultInjector } from './faults.ts';
+import {
+  MonotonicClock,
+  applyStep,
+  crashSteps,
+  failToStartSteps,
+  isStopping,
+  newTaskRecord,
+  startSteps,
+  type EcsTaskLike,
+  type TaskRecord,
+  type TaskStep,
+} from './task-model.ts';
+import type { InFlightTracker } from './tracker.ts';
+import { isRecord } from './wire.ts';
+
+export interface TaskLifecycleDeps {
+  ecs: ECSClient;
+  emitter: AwsEventEmitter;
+  tracker: InFlightTracker;
+  faults: FaultInjector;
+}
+
+interface TaskDefinitionSizing {
+  cpu?: string;
+  memory?: string;
+}
+
+export class TaskLifecycle {
+  readonly #deps: TaskLifecycleDeps;
+  readonly #clock = new MonotonicClock();
+  readonly #records = new Map<string, TaskRecord>();
+  readonly #sizing = new Map<string, Promise<TaskDefinitionSizing>>();
+
+  constructor(deps: TaskLifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  get(taskArn: string): TaskRecord | undefined {
+    return this.#records.get(taskArn);
+  }
+
+  reset(): void {
+    this.#records.clear();
+    this.#sizing.clear();
+  }
+
+  /** New tasks (RunTask answer, or tasks the scheduler started): PROVISIONING → PENDING → RUNNING, or a fault. */
+  async started(tasks: EcsTaskLike[], launchType?: string): Promise<void> {
+    await Promise.all(tasks.map((task) => this.#start(task, launchType)));
+  }
+
+  /** A task moto already stopped (observed StopTask): report the drain and stop with the given steps. */
+  async stopped(task: EcsTaskLike, steps: TaskStep[]): Promise<void> {
+    const record = this.#records.get(task.taskArn ?? '') ?? this.#adopt(task);
+    if (!record || isStopping(record)) return;
+    await this.#advance(record.taskArn, steps);
+  }
+
+  /** Stops a task in moto and reports it with the given steps (scheduler scale-in, crashes, start failures). */
+  async stop(taskArn: string, reason: string, steps: TaskStep[]): Promise<void> {
+    const record = this.#records.get(taskArn);
+    if (!record || isStopping(record)) return;
+    const emitted = this.#advance(taskArn, steps);
+    await this.#stopInMoto(record, reason);
+    await emitted;
+  }
+
+  /** Makes DescribeTasks agree with the events we emitted (moto knows no stopCode or exit codes). */
+  overlay(output: Record<string, unknown>): void {
+    const tasks = Array.isArray(output['tasks']) ? output['tasks'] : [];
+    for (const task of tasks) {
+      if (!isRecord(task) || typeof task['taskArn'] !== 'string') continue;
+      const record = this.#records.get(task['taskArn']);
+      if (record) overlayTask(task, record);
+    }
+  }
+
+  async #start(task: EcsTaskLike, launchType: string | undefined): Promise<void> {
+    const sizing = await this.#sizingOf(task.taskDefinitionArn ?? '');
+    const record = newTaskRecord(task, this.#clock.now(), { ...sizing, ...(launchType ? { launchType } : {}) });
+    this.#records.set(record.taskArn, record);
+    const provisioning = this.#deps.emitter.emit(taskStateChangeEvent(record));
+    const fate = this.#deps.faults.taskFate(record.taskDefinitionArn);
+    if (fate.kind === 'failToStart') {
+      await Promise.all([provisioning, this.stop(record.taskArn, fate.reason, failToStartSteps(fate.reason))]);
+      return;
+    }
+    await Promise.all([provisioning, this.#advance(record.taskArn, startSteps())]);
+    if (fate.kind === 'crash') {
+      this.#deps.tracker.delay(fate.afterMs, () =>
+        this.stop(record.taskArn, 'Essential container in task exited', crashSteps(fate.exitCode)),
+      );
+    }
+  }
+
+  /** Applies steps synchronously (so concurrent callers see the new state) and queues their events in order. */
+  #advance(taskArn: string, steps: TaskStep[]): Promise<void> {
+    let record = this.#records.get(taskArn);
+    if (!record) return Promise.resolve();
+    const events = [];
+    for (const step of steps) {
+      record = applyStep(record, step, this.#clock.now());
+      events.push(taskStateChangeEvent(record));
+    }
+    this.#records.set(taskArn, record);
+    return this.#deps.emitter.emit(events);
+  }
+
+  /** A task we never saw start (e.g. started before the runtime): assume it ran through PROVISIONING..RUNNING. */
+  #adopt(task: EcsTaskLike): TaskRecord | undefined {
+    if (!task.taskArn || !task.clusterArn || !task.taskDefinitionArn) return undefined;
+    let record = newTaskRecord(task, this.#clock.now());
+    for (const step of startSteps()) record = applyStep(record, step, this.#clock.now());
+    this.#records.set(record.taskArn, record);
+    return record;
+  }
+
+  async #stopInMoto(record: TaskRecord, reason: string): Promise<void> {
+    try {
+      await this.#deps.ecs.send(new StopTaskCommand({ cluster: record.clusterArn, task: record.taskArn, reason }));
+    } catch (error) {
+      console.error(`[local-runtime] StopTask ${record.taskArn} in moto failed:`, error);
+    }
+  }
+
+  /** cpu/memory come from the task definition (moto's task objects lack them); cached per ARN. */
+  #sizingOf(taskDefinitionArn: string): Promise<TaskDefinitionSizing> {
+    let sizing = this.#sizing.get(taskDefinitionArn);
+    if (!sizing) {
+      sizing = this.#deps.ecs
+        .send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+        .then(({ taskDefinition }) => ({ cpu: taskDefinition?.cpu, memory: taskDefinition?.memory }))
+        .catch(() => ({}));
+      this.#sizing.set(taskDefinitionArn, sizing);
+    }
+    return sizing;
+  }
+}
+
+/** Writes our state into one DescribeTasks task (JSON 1.1 timestamps are epoch seconds). */
+export function overlayTask(task: Record<string, unknown>, record: TaskRecord): void {
+  Object.assign(task, {
+    lastStatus: record.lastStatus,
+    desiredStatus: record.desiredStatus,
+    launchType: record.launchType,
+    version: record.version,
+    createdAt: epochSeconds(record.createdAt),
+  });
+  const optional = {
+    stopCode: record.stopCode,
+    stoppedReason: record.stoppedReason,
+    cpu: record.cpu,
+    memory: record.memory,
+    connectivity: record.connectivity,
+    startedAt: epochSeconds(record.startedAt),
+    stoppingAt: epochSeconds(record.stoppingAt),
+    stoppedAt: epochSeconds(record.stoppedAt),
+    executionStoppedAt: epochSeconds(record.executionStoppedAt),
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) task[key] = value;
+  const containers = Array.isArray(task['containers']) ? task['containers'] : [];
+  for (const container of containers) {
+    if (!isRecord(container)) continue;
+    const ours = record.containers.find((candidate) => candidate.name === container['name']);
+    if (!ours) continue;
+    container['taskArn'] = record.taskArn;
+    container['lastStatus'] = ours.lastStatus;
+    if (ours.exitCode !== undefined) container['exitCode'] = ours.exitCode;
+    else delete container['exitCode'];
+    if (ours.reason) container['reason'] = ours.reason;
+  }
+}
+
+function epochSeconds(date: Date | undefined): number | undefined {
+  return date ? date.getTime() / 1000 : undefined;
+}

@@ -1,0 +1,130 @@
+/**
+ * Reactions to observed API calls: the events and side effects AWS would produce after ECS, ECR and
+ * CloudWatch calls, which moto does not. `before` runs before forwarding, `rewrite` may adjust the
+ * response body, `after` runs once the response went back to the caller.
+ */
+import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AwsEventEmitter } from './emitter.ts';
+import { alarmStateChangeEvent, alarmStateOf, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
+import type { TaskLifecycle } from './ecs-tasks.ts';
+import type { ServiceReconciler } from './reconcile.ts';
+import { userStopSteps, type EcsTaskLike } from './task-model.ts';
+import { isRecord } from './wire.ts';
+
+export interface ObservedCall {
+  service: string;
+  operation: string;
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+}
+
+export interface ObserverDeps {
+  emitter: AwsEventEmitter;
+  lifecycle: TaskLifecycle;
+  reconciler: ServiceReconciler;
+  cloudwatch: CloudWatchClient;
+}
+
+type Before = (input: Record<string, unknown>) => Promise<unknown>;
+type Rewrite = (output: Record<string, unknown>) => void;
+type After = (call: ObservedCall, before: unknown) => Promise<void>;
+
+interface Reaction {
+  before?: Before;
+  rewrite?: Rewrite;
+  after?: After;
+}
+
+export class CallObservers {
+  readonly #reactions: Map<string, Reaction>;
+
+  constructor(deps: ObserverDeps) {
+    this.#reactions = new Map(Object.entries(reactions(deps)));
+  }
+
+  /** Whether a call is worth buffering: only operations we react to. */
+  wants(service: string, operation: string | undefined): boolean {
+    return operation !== undefined && this.#reactions.has(key(service, operation));
+  }
+
+  before(service: string, operation: string, input: Record<string, unknown>): Promise<unknown> {
+    return this.#reactions.get(key(service, operation))?.before?.(input) ?? Promise.resolve(undefined);
+  }
+
+  rewrite(service: string, operation: string, output: Record<string, unknown>): void {
+    this.#reactions.get(key(service, operation))?.rewrite?.(output);
+  }
+
+  after(call: ObservedCall, before: unknown): Promise<void> {
+    return this.#reactions.get(key(call.service, call.operation))?.after?.(call, before) ?? Promise.resolve();
+  }
+}
+
+function key(service: string, operation: string): string {
+  return `${service}:${operation}`;
+}
+
+function reactions(deps: ObserverDeps): Record<string, Reaction> {
+  const reconcileService = async ({ input }: ObservedCall): Promise<void> => {
+    const service = text(input['service']) ?? text(input['serviceName']);
+    if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service);
+  };
+  return {
+    'ecs:RunTask': {
+      after: ({ output }) => deps.lifecycle.started(tasksIn(output['tasks'])),
+    },
+    'ecs:StopTask': {
+      after: async ({ input, output }) => {
+        const task = isRecord(output['task']) ? (output['task'] as EcsTaskLike) : undefined;
+        if (task) await deps.lifecycle.stopped(task, userStopSteps(text(input['reason']) ?? 'Task stopped by user'));
+      },
+    },
+    'ecs:DescribeTasks': { rewrite: (output) => deps.lifecycle.overlay(output) },
+    'ecs:CreateService': { after: reconcileService },
+    'ecs:UpdateService': { after: reconcileService },
+    'ecs:DeleteService': { after: reconcileService },
+    'ecs:CreateTaskSet': { after: reconcileService },
+    'ecs:UpdateTaskSet': { after: reconcileService },
+    'ecs:DeleteTaskSet': { after: reconcileService },
+    'ecr:PutImage': { after: (call) => emitImagePush(deps, call) },
+    'monitoring:SetAlarmState': {
+      before: (input) => describeAlarm(deps.cloudwatch, text(input['AlarmName'])),
+      after: (call, before) => emitAlarmChange(deps, call, before as MetricAlarmLike | undefined),
+    },
+  };
+}
+
+async function emitImagePush(deps: ObserverDeps, { input, output }: ObservedCall): Promise<void> {
+  const image = isRecord(output['image']) ? output['image'] : {};
+  const imageId = isRecord(image['imageId']) ? image['imageId'] : {};
+  const repositoryName = text(image['repositoryName']) ?? text(input['repositoryName']);
+  const imageDigest = text(imageId['imageDigest']);
+  if (!repositoryName || !imageDigest) return;
+  await deps.emitter.emit(ecrImagePushEvent({ repositoryName, imageDigest, imageTag: text(input['imageTag']) ?? text(imageId['imageTag']) }));
+}
+
+/** CloudWatch emits only when the state value actually changes. */
+async function emitAlarmChange(deps: ObserverDeps, { input }: ObservedCall, previous: MetricAlarmLike | undefined): Promise<void> {
+  const current = await describeAlarm(deps.cloudwatch, text(input['AlarmName']));
+  if (!current || !previous || current.StateValue === previous.StateValue) return;
+  await deps.emitter.emit(alarmStateChangeEvent(current, alarmStateOf(current), alarmStateOf(previous)));
+}
+
+async function describeAlarm(cloudwatch: CloudWatchClient, alarmName: string | undefined): Promise<MetricAlarmLike | undefined> {
+  if (!alarmName) return undefined;
+  try {
+    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }));
+    return answer.MetricAlarms?.[0];
+  } catch (error) {
+    console.error(`[local-runtime] DescribeAlarms ${alarmName} failed:`, error);
+    return undefined;
+  }
+}
+
+function tasksIn(value: unknown): EcsTaskLike[] {
+  return Array.isArray(value) ? value.filter(isRecord).map((task) => task as EcsTaskLike) : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

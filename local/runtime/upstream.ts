@@ -1,0 +1,43 @@
+/**
+ * SDK clients that talk to moto directly (bypassing the proxy), so the runtime's own calls are never
+ * observed and re-emitted.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { ECSClient, type NetworkConfiguration } from '@aws-sdk/client-ecs';
+
+export interface UpstreamClients {
+  ecs: ECSClient;
+  ec2: EC2Client;
+  cloudwatch: CloudWatchClient;
+  destroy(): void;
+}
+
+export function createUpstreamClients(endpoint: string, region = 'us-east-1'): UpstreamClients {
+  // maxAttempts 1: moto answers unimplemented calls with an HTML 500 that the SDK would retry.
+  const config = { endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const ecs = new ECSClient(config);
+  const ec2 = new EC2Client(config);
+  const cloudwatch = new CloudWatchClient(config);
+  return {
+    ecs,
+    ec2,
+    cloudwatch,
+    destroy() {
+      ecs.destroy();
+      ec2.destroy();
+      cloudwatch.destroy();
+    },
+  };
+}
+
+/** awsvpc tasks need subnets and a security group in moto: the default VPC's serve. */
+export async function defaultNetworkConfiguration(ec2: EC2Client): Promise<NetworkConfiguration> {
+  const [subnets, groups] = await Promise.all([
+    ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] })),
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['default'] }] })),
+  ]);
+  const subnetIds = (subnets.Subnets ?? []).flatMap((subnet) => (subnet.SubnetId ? [subnet.SubnetId] : []));
+  const groupIds = (groups.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : []));
+  return { awsvpcConfiguration: { subnets: subnetIds.slice(0, 1), securityGroups: groupIds.slice(0, 1) } };
+}

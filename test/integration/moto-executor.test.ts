@@ -1,0 +1,453 @@
+/**
+ * Proves the moto start-up fixes (local/moto/launch.py) on real executions.
+ * Run: npx node --test --test-concurrency=1 test/integration/moto-executor.test.ts
+ */
+import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateClusterCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
+
+import { evaluateJsonataRequest } from '../../local/moto/jsonata.ts';
+import { findFreePort, startMoto, type MotoServer } from '../../local/moto/server.ts';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/harbormaster-test`;
+
+// ---------------------------------------------------------------------------------------------
+// Stand-in for the local runtime proxy: Lambda Invoke from in-test functions, JSONata, and
+// everything else piped to moto.
+type TestFunction = (event: unknown) => unknown;
+interface Invocation {
+  name: string;
+  type: string;
+  payload: unknown;
+}
+const functions = new Map<string, TestFunction>();
+const invocations: Invocation[] = [];
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body);
+}
+
+async function invoke(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  const raw = await readBody(req);
+  const payload: unknown = raw ? JSON.parse(raw) : {};
+  invocations.push({ name, type, payload });
+  const fn = functions.get(name);
+  if (!fn) {
+    send(res, 404, JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }), { 'x-amzn-errortype': 'ResourceNotFoundException' });
+    return;
+  }
+  if (type === 'Event') {
+    send(res, 202, '');
+    void Promise.resolve().then(() => fn(payload)).catch(() => undefined);
+    return;
+  }
+  try {
+    const result = await fn(payload);
+    send(res, 200, JSON.stringify(result ?? null), { 'x-amz-executed-version': '$LATEST' });
+  } catch (error) {
+    const err = error as Error;
+    send(res, 200, JSON.stringify({ errorType: err.name, errorMessage: err.message }), {
+      'x-amz-function-error': 'Unhandled',
+      'x-amz-executed-version': '$LATEST',
+    });
+  }
+}
+
+function startCallbackServer(port: number, motoPort: () => number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+    if (req.method === 'POST' && match?.[1]) {
+      const id = decodeURIComponent(match[1]);
+      const name = id.includes(':function:') ? (id.split(':function:')[1] ?? id).split(':')[0] ?? id : id;
+      invoke(name, req, res).catch((error: unknown) => send(res, 500, JSON.stringify({ message: String(error) })));
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/_local/jsonata') {
+      readBody(req)
+        .then(evaluateJsonataRequest)
+        .then(({ status, body }) => send(res, status, body))
+        .catch((error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })));
+      return;
+    }
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: motoPort(), method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => send(res, 502, JSON.stringify({ message: String(error) })));
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+// ---------------------------------------------------------------------------------------------
+let moto: MotoServer;
+let callback: Server;
+let sfn: SFNClient;
+let ecs: ECSClient;
+let events: EventBridgeClient;
+let cfn: CloudFormationClient;
+
+before(async () => {
+  const callbackPort = await findFreePort();
+  let motoPort = 0;
+  callback = await startCallbackServer(callbackPort, () => motoPort);
+  moto = await startMoto({ callbackPort });
+  motoPort = moto.port;
+  const config = {
+    endpoint: `http://127.0.0.1:${callbackPort}`,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  };
+  sfn = new SFNClient(config);
+  ecs = new ECSClient(config);
+  events = new EventBridgeClient(config);
+  cfn = new CloudFormationClient(config);
+});
+
+after(async () => {
+  for (const client of [sfn, ecs, events, cfn]) client?.destroy();
+  await moto?.stop();
+  await new Promise((resolve) => callback?.close(resolve));
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  functions.clear();
+  invocations.length = 0;
+});
+
+// ---------------------------------------------------------------------------------------------
+let machineCounter = 0;
+async function createStateMachine(definition: object, name = `sm-${++machineCounter}`): Promise<string> {
+  const out = await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }));
+  assert.ok(out.stateMachineArn);
+  return out.stateMachineArn;
+}
+
+async function waitForExecution(executionArn: string, timeoutMs = 10_000): Promise<DescribeExecutionCommandOutput> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (out.status !== 'RUNNING') return out;
+    if (Date.now() > deadline) throw new Error(`execution still RUNNING after ${timeoutMs} ms: ${executionArn}`);
+    await sleep(25);
+  }
+}
+
+async function run(stateMachineArn: string, input: unknown, name?: string): Promise<DescribeExecutionCommandOutput> {
+  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input), name }));
+  assert.ok(started.executionArn);
+  return waitForExecution(started.executionArn);
+}
+
+function output(execution: DescribeExecutionCommandOutput): unknown {
+  assert.equal(execution.status, 'SUCCEEDED', `execution ${execution.executionArn} ${execution.status}: ${execution.error} ${execution.cause}`);
+  return JSON.parse(execution.output ?? 'null');
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const PASS_MACHINE = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'got.$': '$.n', 'name.$': '$$.Execution.Name' }, End: true } } };
+
+// ---------------------------------------------------------------------------------------------
+describe('moto Step Functions executor with launcher fixes', () => {
+  it('fix 10+1: runs two named executions of one state machine in a row', async () => {
+    const arn = await createStateMachine(PASS_MACHINE);
+    assert.deepEqual(output(await run(arn, { n: 1 }, 'first')), { got: 1, name: 'first' });
+    assert.deepEqual(output(await run(arn, { n: 2 }, 'second')), { got: 2, name: 'second' });
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }));
+    assert.equal(listed.executions?.length, 2);
+  });
+
+  it('fix 2: unnamed executions get distinct UUID names', async () => {
+    const arn = await createStateMachine(PASS_MACHINE);
+    const a = output(await run(arn, { n: 1 })) as { name: string };
+    const b = output(await run(arn, { n: 2 })) as { name: string };
+    assert.match(a.name, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.notEqual(a.name, b.name);
+  });
+
+  it('fix 3+5: aws-sdk:ecs tasks take PascalCase parameters and return PascalCase results', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'blue' }));
+    const arn = await createStateMachine({
+      StartAt: 'Register',
+      States: {
+        Register: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:ecs:registerTaskDefinition',
+          Parameters: { Family: 'web', ContainerDefinitions: [{ Name: 'app', Image: 'nginx:1', Memory: 128, Essential: true }] },
+          ResultSelector: { 'Arn.$': '$.TaskDefinition.TaskDefinitionArn', 'Revision.$': '$.TaskDefinition.Revision' },
+          ResultPath: '$.registered',
+          Next: 'Service',
+        },
+        Service: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:ecs:createService',
+          Parameters: { 'Cluster.$': '$.cluster', ServiceName: 'api', 'TaskDefinition.$': '$.registered.Arn', DesiredCount: 0 },
+          ResultSelector: { 'Name.$': '$.Service.ServiceName', 'CreatedAt.$': '$.Service.Deployments[0].CreatedAt' },
+          ResultPath: '$.service',
+          Next: 'Describe',
+        },
+        Describe: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:ecs:describeClusters',
+          Parameters: { 'Clusters.$': 'States.Array($.cluster)' },
+          ResultSelector: { 'Name.$': '$.Clusters[0].ClusterName', 'Status.$': '$.Clusters[0].Status' },
+          ResultPath: '$.cluster',
+          End: true,
+        },
+      },
+    });
+    const execution = await run(arn, { cluster: 'blue' });
+    const out = output(execution) as {
+      registered: { Arn: string; Revision: number };
+      service: { Name: string; CreatedAt: string };
+      cluster: { Name: string; Status: string };
+    };
+    assert.match(out.registered.Arn, /:task-definition\/web:1$/);
+    assert.equal(out.registered.Revision, 1);
+    assert.equal(out.service.Name, 'api');
+    assert.match(out.service.CreatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/, 'datetimes become ISO-8601 strings');
+    assert.deepEqual(out.cluster, { Name: 'blue', Status: 'ACTIVE' });
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }));
+    assert.ok(history.events?.some((e) => e.type === 'TaskSucceeded'));
+    const defs = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'web' }));
+    assert.equal(defs.taskDefinitionArns?.length, 1);
+  });
+
+  it('fix 4: JSONata states evaluate, and evaluation errors fail with States.QueryEvaluationError', async () => {
+    const arn = await createStateMachine({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Shape',
+      States: {
+        Shape: {
+          Type: 'Pass',
+          Assign: { tag: '{% $states.input.tag %}' },
+          Output: '{% { "sum": $sum($states.input.nums), "upper": $uppercase($states.input.quote), "tag": $tag } %}',
+          End: true,
+        },
+      },
+    });
+    assert.deepEqual(output(await run(arn, { nums: [1, 2, 3], quote: 'say "hi" \\o/', tag: 'v1' })), {
+      sum: 6,
+      upper: 'SAY "HI" \\O/',
+      tag: 'v1',
+    });
+
+    const failing = await createStateMachine({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Boom',
+      States: { Boom: { Type: 'Pass', Output: '{% $notAFunction(1) %}', End: true } },
+    });
+    const failed = await run(failing, {});
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'States.QueryEvaluationError');
+    assert.match(failed.cause ?? '', /notAFunction.*T1006/, `cause carries the JSONata error: ${failed.cause}`);
+  });
+
+  it('fix 5: a definite JSONPath with an index yields the value, wildcards a list', async () => {
+    const arn = await createStateMachine({
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'one.$': '$.a[0].b', 'second.$': '$.a[1]', 'all.$': '$.a[*].b' }, End: true } },
+    });
+    assert.deepEqual(output(await run(arn, { a: [{ b: 1 }, { b: 2 }] })), { one: 1, second: { b: 2 }, all: [1, 2] });
+  });
+
+  it('fix 6: Lambda tasks call the local runtime; a thrown error is caught by errorType', async () => {
+    class DeployError extends Error {
+      override name = 'DeployError';
+    }
+    functions.set('double', (event) => ({ doubled: (event as { n: number }).n * 2 }));
+    functions.set('explode', () => {
+      throw new DeployError('no healthy targets');
+    });
+    const arn = await createStateMachine({
+      StartAt: 'Double',
+      States: {
+        Double: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'double', 'Payload.$': '$' },
+          ResultSelector: { 'value.$': '$.Payload.doubled', 'status.$': '$.StatusCode' },
+          ResultPath: '$.double',
+          Next: 'Legacy',
+        },
+        Legacy: {
+          Type: 'Task',
+          Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:double`,
+          ResultPath: '$.legacy',
+          Next: 'Explode',
+        },
+        Explode: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:explode`, Payload: {} },
+          Catch: [{ ErrorEquals: ['DeployError'], ResultPath: '$.error', Next: 'Handled' }],
+          End: true,
+        },
+        Handled: { Type: 'Pass', End: true },
+      },
+    });
+    const out = output(await run(arn, { n: 21 })) as Record<string, unknown>;
+    assert.deepEqual(out.double, { value: 42, status: 200 });
+    assert.deepEqual(out.legacy, { doubled: 42 });
+    const error = out.error as { Error: string; Cause: string };
+    assert.equal(error.Error, 'DeployError');
+    assert.equal(JSON.parse(error.Cause).errorMessage, 'no healthy targets');
+    assert.deepEqual(invocations.map((i) => `${i.name}:${i.type}`), ['double:RequestResponse', 'double:RequestResponse', 'explode:RequestResponse']);
+  });
+
+  it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED rules do not', async () => {
+    functions.set('sink', () => undefined);
+    const machine = await createStateMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    await events.send(new PutRuleCommand({ Name: 'on-push', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: 'on-push',
+        Targets: [
+          { Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:sink` },
+          { Id: 'sm', Arn: machine, RoleArn: ROLE, InputPath: '$.detail' },
+        ],
+      }),
+    );
+    await events.send(new PutRuleCommand({ Name: 'off', State: 'DISABLED', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'off', Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:disabled-sink` }] }));
+
+    const put = await events.send(
+      new PutEventsCommand({ Entries: [{ Source: 'hm.test', DetailType: 'ECR Image Action', Detail: JSON.stringify({ tag: 'v7' }) }] }),
+    );
+    assert.equal(put.FailedEntryCount, 0);
+
+    const delivered = await until(() => invocations.find((i) => i.name === 'sink'), 'Lambda target delivery');
+    assert.equal(delivered.type, 'Event');
+    const event = delivered.payload as Record<string, unknown>;
+    assert.equal(event.source, 'hm.test');
+    assert.equal(event['detail-type'], 'ECR Image Action');
+    assert.deepEqual(event.detail, { tag: 'v7' });
+    assert.equal(event.account, ACCOUNT);
+    assert.equal(event.region, REGION);
+    assert.equal(event.version, '0');
+    assert.equal(event.id, put.Entries?.[0]?.EventId);
+    assert.match(String(event.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+    const executionArn = await until(async () => {
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
+      return listed.executions?.[0]?.executionArn;
+    }, 'Step Functions target execution');
+    assert.deepEqual(output(await waitForExecution(executionArn)), { tag: 'v7' });
+
+    await sleep(200);
+    assert.equal(invocations.filter((i) => i.name === 'disabled-sink').length, 0);
+  });
+
+  it('fix 8: aws-sdk:elasticloadbalancingv2 tasks reach ELBv2', async () => {
+    const arn = await createStateMachine({
+      StartAt: 'Create',
+      States: {
+        Create: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup',
+          Parameters: { Name: 'tg-green', TargetType: 'lambda' },
+          ResultPath: null,
+          Next: 'Describe',
+        },
+        Describe: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:elasticloadbalancingv2:describeTargetGroups',
+          Parameters: {},
+          ResultSelector: { 'names.$': '$.TargetGroups[*].TargetGroupName' },
+          Next: 'LoadBalancers',
+        },
+        LoadBalancers: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:elasticloadbalancingv2:describeLoadBalancers',
+          Parameters: {},
+          ResultPath: '$.lbs',
+          End: true,
+        },
+      },
+    });
+    assert.deepEqual(output(await run(arn, {})), { names: ['tg-green'], lbs: { LoadBalancers: [] } });
+  });
+
+  it('fix 9: CloudFormation state machine with Definition + DefinitionSubstitutions executes', async () => {
+    functions.set('greeter', (event) => ({ greeting: `${(event as { msg: string }).msg}, world` }));
+    const template = {
+      Resources: {
+        Machine: {
+          Type: 'AWS::StepFunctions::StateMachine',
+          Properties: {
+            StateMachineName: 'cfn-machine',
+            RoleArn: ROLE,
+            Definition: {
+              StartAt: 'Greet',
+              States: {
+                Greet: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::lambda:invoke',
+                  Parameters: { FunctionName: '${GreeterArn}', Payload: { msg: '${Greeting}', 'exec.$': '$$.Execution.Name' } },
+                  OutputPath: '$.Payload',
+                  End: true,
+                },
+              },
+            },
+            DefinitionSubstitutions: { GreeterArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:greeter`, Greeting: 'hello' },
+          },
+        },
+      },
+    };
+    await cfn.send(new CreateStackCommand({ StackName: 'hm-sfn', TemplateBody: JSON.stringify(template) }));
+    await until(async () => {
+      const stacks = await cfn.send(new DescribeStacksCommand({ StackName: 'hm-sfn' }));
+      const status = stacks.Stacks?.[0]?.StackStatus;
+      if (status?.endsWith('FAILED')) throw new Error(`stack ${status}: ${stacks.Stacks?.[0]?.StackStatusReason}`);
+      return status === 'CREATE_COMPLETE' ? status : undefined;
+    }, 'CREATE_COMPLETE');
+    const resources = await cfn.send(new DescribeStackResourcesCommand({ StackName: 'hm-sfn' }));
+    const machineArn = resources.StackResources?.find((r) => r.LogicalResourceId === 'Machine')?.PhysicalResourceId;
+    assert.ok(machineArn, 'stack has the state machine');
+    assert.match(machineArn, /^arn:aws:states:/);
+    assert.deepEqual(output(await run(machineArn, {}, 'from-cfn')), { greeting: 'hello, world' });
+    assert.deepEqual(invocations[0]?.payload, { msg: 'hello', exec: 'from-cfn' });
+  });
+});

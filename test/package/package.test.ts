@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT, readServerlessFunctions } from '../../scripts/serverless-functions.ts';
+import { packageStack, type PackagedStack } from '../../local/stack.ts';
+
+/** The deployable artefact: `osls package` offline, cfn-lint clean, every state machine valid, least privilege. */
+
+const run = promisify(execFile);
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+let packaged: PackagedStack;
+let resources: Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+describe('the packaged stack', () => {
+  before(async () => {
+    packaged = await packageStack('package-check');
+    resources = (JSON.parse(readFileSync(packaged.updateTemplate, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+  });
+
+  it('is clean under cfn-lint', async () => {
+    const result = await run('cfn-lint', [packaged.updateTemplate, packaged.createTemplate]).catch((error: { code?: number | string; stdout?: string; stderr?: string }) => error);
+    if ('code' in result && result.code === 'ENOENT') assert.fail('cfn-lint is not installed: pip install cfn-lint (it ships with the project machine image)');
+    assert.ok(!('code' in result) || result.code === 0, `cfn-lint findings:\n${result.stdout}${result.stderr}`);
+  });
+
+  it('has every state machine file valid under asl-validator, and wired into the template', async () => {
+    const directory = join(PROJECT_ROOT, 'statemachines');
+    const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.asl.json')) : [];
+    for (const file of files) {
+      const validator = join(PROJECT_ROOT, 'node_modules', '.bin', 'asl-validator');
+      const result = await run(validator, ['--json-path', join(directory, file)]).catch((error: { stdout?: string; stderr?: string }) => error);
+      assert.ok(!('stderr' in result && 'code' in result), `${file} is not valid ASL:\n${result.stdout}${result.stderr}`);
+    }
+    assert.equal(ofType('AWS::StepFunctions::StateMachine').length, files.length, 'one state machine resource per file in statemachines/');
+  });
+
+  it('deploys every serverless.yml function on nodejs24.x from its prebuilt zip', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    assert.equal(functions.length, readServerlessFunctions().length);
+    for (const [name, fn] of functions) {
+      assert.equal(fn.Properties['Runtime'], 'nodejs24.x', name);
+      assert.ok(existsSync(join(PROJECT_ROOT, 'dist', String((fn.Properties['Code'] as { S3Key: string }).S3Key.split('/').pop()))), `${name} zip built`);
+    }
+  });
+
+  it('gives each function its own role, scoped to named resources', () => {
+    const roleRefs = ofType('AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties['Role']));
+    assert.equal(new Set(roleRefs).size, roleRefs.length, 'no two functions share a role');
+    for (const [name, role] of ofType('AWS::IAM::Role')) {
+      const statements = (role.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Array<{ Resource: unknown; Action: unknown }> } }>).flatMap(
+        (policy) => policy.PolicyDocument.Statement,
+      );
+      for (const statement of statements) {
+        assert.notEqual(statement.Resource, '*', `${name} grants ${JSON.stringify(statement.Action)} on every resource`);
+        assert.ok(![statement.Action].flat().some((action) => String(action).endsWith(':*')), `${name} grants a whole service`);
+      }
+    }
+  });
+
+  it('routes each ingested event type to its function by an EventBridge rule', () => {
+    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties['EventPattern'] as { 'detail-type': string[] });
+    const detailTypes = patterns.flatMap((pattern) => pattern['detail-type']).sort();
+    assert.deepEqual(detailTypes, ['ECR Image Action', 'ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change']);
+  });
+
+  it('keeps secrets out of function environments', () => {
+    for (const [name, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      for (const key of Object.keys(variables)) {
+        assert.doesNotMatch(key, /SECRET|TOKEN|PASSWORD|WEBHOOK_URL|SIGNING_KEY/, `${name} has ${key} in plain environment`);
+      }
+    }
+  });
+});
