@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
   CloudFormationClient,
@@ -45,9 +45,35 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
     updateTemplate: join(directory, 'cloudformation-template-update-stack.json'),
   };
   if (existsSync(packaged.updateTemplate)) return packaged;
-  await runProjectCommand('node', ['scripts/build.ts']);
-  await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
+  // Test files run in parallel processes and share dist/: one packages at a time, the others then reuse it.
+  await withLock(join(PROJECT_ROOT, '.local', 'package.lock'), async () => {
+    if (existsSync(packaged.updateTemplate)) return;
+    await runProjectCommand('node', ['scripts/build.ts']);
+    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
+  });
   return packaged;
+}
+
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** A cross-process lock: mkdir is atomic. A lock older than any packaging run is left over from a crash. */
+async function withLock(path: string, work: () => Promise<void>): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(path);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** Runs a project command, failing with its output when it fails. */

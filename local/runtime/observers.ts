@@ -1,9 +1,10 @@
 /**
  * Reactions to observed API calls: the events and side effects AWS would produce after ECS, ECR and
- * CloudWatch calls, which moto does not. `before` runs before forwarding, `rewrite` may adjust the
- * response body, `after` runs once the response went back to the caller.
+ * CloudWatch calls, which moto does not. `prepare` may change the input moto receives, `before` runs
+ * before forwarding, `rewrite` may adjust the response body, `after` runs once the response went back.
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { UpdateTaskSetCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
 import { alarmStateChangeEvent, alarmStateOf, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
 import type { TaskLifecycle } from './ecs-tasks.ts';
@@ -23,13 +24,16 @@ export interface ObserverDeps {
   lifecycle: TaskLifecycle;
   reconciler: ServiceReconciler;
   cloudwatch: CloudWatchClient;
+  ecs: ECSClient;
 }
 
+type Prepare = (input: Record<string, unknown>) => Record<string, unknown> | undefined;
 type Before = (input: Record<string, unknown>) => Promise<unknown>;
-type Rewrite = (output: Record<string, unknown>) => void;
+type Rewrite = (output: Record<string, unknown>, input: Record<string, unknown>) => Promise<void> | void;
 type After = (call: ObservedCall, before: unknown) => Promise<void>;
 
 interface Reaction {
+  prepare?: Prepare;
   before?: Before;
   rewrite?: Rewrite;
   after?: After;
@@ -47,12 +51,17 @@ export class CallObservers {
     return operation !== undefined && this.#reactions.has(key(service, operation));
   }
 
+  /** The input to forward instead of the caller's (JSON protocol only), or undefined to forward unchanged. */
+  prepare(service: string, operation: string, input: Record<string, unknown>): Record<string, unknown> | undefined {
+    return this.#reactions.get(key(service, operation))?.prepare?.(input);
+  }
+
   before(service: string, operation: string, input: Record<string, unknown>): Promise<unknown> {
     return this.#reactions.get(key(service, operation))?.before?.(input) ?? Promise.resolve(undefined);
   }
 
-  rewrite(service: string, operation: string, output: Record<string, unknown>): void {
-    this.#reactions.get(key(service, operation))?.rewrite?.(output);
+  async rewrite(service: string, operation: string, output: Record<string, unknown>, input: Record<string, unknown>): Promise<void> {
+    await this.#reactions.get(key(service, operation))?.rewrite?.(output, input);
   }
 
   after(call: ObservedCall, before: unknown): Promise<void> {
@@ -83,7 +92,13 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     'ecs:CreateService': { after: reconcileService },
     'ecs:UpdateService': { after: reconcileService },
     'ecs:DeleteService': { after: reconcileService },
-    'ecs:CreateTaskSet': { after: reconcileService },
+    'ecs:CreateTaskSet': {
+      // moto's CreateTaskSet with a scale runs its own tasks (startedBy = account id, no service group,
+      // and a 500 for EC2 launch types without container instances). Create it unscaled, then scale it.
+      prepare: ({ scale: _scale, ...rest }) => rest,
+      rewrite: (output, input) => applyTaskSetScale(deps.ecs, output, input),
+      after: reconcileService,
+    },
     'ecs:UpdateTaskSet': { after: reconcileService },
     'ecs:DeleteTaskSet': { after: reconcileService },
     'ecr:PutImage': { after: (call) => emitImagePush(deps, call) },
@@ -92,6 +107,23 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
       after: (call, before) => emitAlarmChange(deps, call, before as MetricAlarmLike | undefined),
     },
   };
+}
+
+async function applyTaskSetScale(ecs: ECSClient, output: Record<string, unknown>, input: Record<string, unknown>): Promise<void> {
+  const taskSet = isRecord(output['taskSet']) ? output['taskSet'] : undefined;
+  const scale = isRecord(input['scale']) ? input['scale'] : undefined;
+  const taskSetArn = text(taskSet?.['taskSetArn']);
+  const service = text(input['service']);
+  if (!taskSet || !scale || !taskSetArn || !service) return;
+  const scaled = await ecs.send(
+    new UpdateTaskSetCommand({
+      cluster: text(input['cluster']) ?? 'default',
+      service,
+      taskSet: taskSetArn,
+      scale: { value: Number(scale['value'] ?? 100), unit: 'PERCENT' },
+    }),
+  );
+  taskSet['scale'] = scaled.taskSet?.scale ?? scale;
 }
 
 async function emitImagePush(deps: ObserverDeps, { input, output }: ObservedCall): Promise<void> {

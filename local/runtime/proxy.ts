@@ -68,7 +68,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const emitter = new AwsEventEmitter({ upstream: options.upstream, eventBusName: options.eventBusName, tracker });
   const lifecycle = new TaskLifecycle({ ecs: clients.ecs, emitter, tracker, faults });
   const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle });
-  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch });
+  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, functions: options.functions };
@@ -160,11 +160,13 @@ async function observedExchange(
   body: Buffer,
   call: { service: string; operation: string; input: Record<string, unknown> },
 ): Promise<void> {
+  const prepared = context.observers.prepare(call.service, call.operation, call.input);
+  const forwarded = prepared && header(req.headers, 'x-amz-target') ? Buffer.from(JSON.stringify(prepared)) : body;
   const before = await context.observers.before(call.service, call.operation, call.input);
-  const reply = await exchange(context, req, body);
+  const reply = await exchange(context, req, forwarded);
   const output = reply.status >= 200 && reply.status < 300 ? safeJson(reply.body) : undefined;
   if (output) {
-    context.observers.rewrite(call.service, call.operation, output);
+    await context.observers.rewrite(call.service, call.operation, output, call.input);
     reply.body = JSON.stringify(output);
     // Registered before the response leaves, so a caller's idle() right after cannot miss it.
     const sent = new Promise<void>((resolve) => res.once('finish', resolve).once('close', resolve));

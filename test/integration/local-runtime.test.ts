@@ -369,7 +369,6 @@ describe('ECS services', () => {
       return arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster: 'main', tasks: arns }))).tasks ?? []) : [];
     };
     let tasks = await running();
-    console.log(JSON.stringify(runtime.emitter.emitted.map((e) => [e.detailType, e.detail['lastStatus'], e.detail['taskArn'], e.detail['startedBy']])));
     assert.equal(tasks.length, 2);
     assert.ok(tasks.every((task) => task.startedBy === taskSet?.id && task.group === 'service:api' && task.lastStatus === 'RUNNING'));
 

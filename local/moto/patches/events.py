@@ -3,7 +3,10 @@
 moto 5.2.1's Rule.send_to_targets raises NotImplementedError for Lambda/SFN targets (PutEvents
 answers 500) and delivers for DISABLED rules. Lambda targets become an async Invoke POSTed to
 the local runtime on MOTO_PORT; Step Functions targets start an execution in moto's own
-Step Functions backend. Deliveries run on a small thread pool so PutEvents returns at once.
+Step Functions backend. Delivery happens before PutEvents answers: the async Invoke is accepted
+(202) at once by the runtime, which then tracks the invocation, so "PutEvents returned, runtime
+idle" means every matching target has run. A background pool here would leave a window in which
+nothing is in flight yet and tests would read state too early.
 """
 
 from __future__ import annotations
@@ -15,13 +18,9 @@ import os
 import traceback
 import urllib.parse
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ._util import applied, log, skipped, source_of
-
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="events-delivery")
-
 
 def _iso_time(value: Any) -> str:
     if isinstance(value, datetime.datetime):
@@ -146,7 +145,7 @@ def fix_7_events_targets() -> None:
                     log(f"EventBridge input for target {arn} failed: {error!r}")
                     continue
                 kind = "lambda" if arn.split(":")[2] == "lambda" else "states"
-                _POOL.submit(_deliver, kind, arn, payload)
+                _deliver(kind, arn, payload)
         if others:
             rest = copy.copy(self)
             rest.targets = others
