@@ -93,7 +93,8 @@ export function rejectedEventItem(identity: RejectedEventIdentity, reason: strin
   const raw = JSON.stringify(rawEvent) ?? String(rawEvent);
   return {
     pk: `REJECTED#${identity.source}#${identity.detailType}`,
-    sk: `${receivedAt}#${identity.id}`,
+    // Keyed by event id, not arrival time: a redelivery of the same bad event lands on the same item.
+    sk: `EVENT#${identity.id}`,
     kind: 'rejected-event',
     ...identity,
     reason,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MalformedEventError } from './errors.ts';
 import { readArray, readObject, readString, readTimestamp, type JsonObject } from './validate.ts';
 
@@ -53,5 +54,7 @@ export function identifyRejectedEvent(event: unknown): RejectedEventIdentity {
     const value = root[key];
     return typeof value === 'string' && value.length > 0 ? value : fallback;
   };
-  return { id: text('id', 'unknown-id'), source: text('source', 'unknown-source'), detailType: text('detail-type', 'unknown-detail-type') };
+  // Without an id, the content identifies the event, so a redelivery is still recognised.
+  const contentId = (): string => `sha256:${createHash('sha256').update(JSON.stringify(event) ?? String(event)).digest('hex')}`;
+  return { id: text('id', '') || contentId(), source: text('source', 'unknown-source'), detailType: text('detail-type', 'unknown-detail-type') };
 }

@@ -23,7 +23,7 @@ import {
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { findFreePort } from '../../local/moto/server.ts';
+import { findFreePort, startMoto } from '../../local/moto/server.ts';
 import { startLocalRuntime, type EmittedEvent, type LambdaHandler, type LocalRuntime } from '../../local/runtime/proxy.ts';
 
 interface Upstream {
@@ -37,6 +37,7 @@ interface Upstream {
  * launcher instead, replace the body with `return startMoto({ callbackPort });`.
  */
 async function startUpstream(callbackPort: number): Promise<Upstream> {
+  return startMoto({ callbackPort });
   const port = await findFreePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { identifyRejectedEvent } from '../../../functions/domain/envelope.ts';
 import { MAX_STORED_EVENT_CHARS, expiresAt, imageTagItem, rejectedEventItem, taskItem } from '../../../functions/adapters/state-items.ts';
 import { parseImagePush } from '../../../functions/domain/image-push.ts';
 import { parseTaskStateChange } from '../../../functions/domain/task-state.ts';
@@ -51,5 +52,15 @@ describe('rejectedEventItem', () => {
 describe('expiresAt', () => {
   it('is epoch seconds, as DynamoDB TTL requires', () => {
     assert.equal(expiresAt('1970-01-01T00:00:00Z', 1), 86_400);
+  });
+});
+
+describe('identifyRejectedEvent', () => {
+  it('identifies an event without an id by its content, so a redelivery is recognised', () => {
+    const first = identifyRejectedEvent({ source: 'aws.ecs', detail: { a: 1 } });
+    assert.match(first.id, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(identifyRejectedEvent({ source: 'aws.ecs', detail: { a: 1 } }).id, first.id);
+    assert.notEqual(identifyRejectedEvent({ source: 'aws.ecs', detail: { a: 2 } }).id, first.id);
+    assert.deepEqual(identifyRejectedEvent('not an event'), { id: identifyRejectedEvent('not an event').id, source: 'unknown-source', detailType: 'unknown-detail-type' });
   });
 });

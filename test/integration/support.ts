@@ -1,0 +1,80 @@
+import { after, before, beforeEach } from 'node:test';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { startLocalAws, type LocalAws } from '../../local/local-aws.ts';
+
+/**
+ * One local AWS per test file with the serverless.yml stack deployed fresh before every test.
+ * Tests drive it as AWS would be driven (PutEvents, ECS/ECR calls) and assert on what ended up stored.
+ */
+
+export const STATE_TABLE = 'harbormaster-local-state';
+export const OUTBOX_TABLE = 'harbormaster-local-outbox';
+
+export interface StackUnderTest {
+  aws: LocalAws;
+  documents: DynamoDBDocumentClient;
+  events: EventBridgeClient;
+}
+
+export function useDeployedStack(): StackUnderTest {
+  const stack = {} as StackUnderTest;
+  before(async () => {
+    stack.aws = await startLocalAws();
+    stack.documents = DynamoDBDocumentClient.from(new DynamoDBClient(stack.aws.clientConfig));
+    stack.events = new EventBridgeClient(stack.aws.clientConfig);
+  });
+  beforeEach(async () => {
+    await stack.aws.reset();
+    await stack.aws.deployStack();
+  });
+  after(async () => {
+    await stack.aws?.stop();
+  });
+  return stack;
+}
+
+/** Publishes full EventBridge events (as the fixtures build them) on the default bus, 10 per call as AWS allows. */
+export async function putEvents(events: EventBridgeClient, envelopes: Array<Record<string, unknown>>): Promise<void> {
+  const entries: PutEventsRequestEntry[] = envelopes.map((envelope) => ({
+    Source: envelope['source'] as string,
+    DetailType: envelope['detail-type'] as string,
+    Detail: JSON.stringify(envelope['detail']),
+    Resources: envelope['resources'] as string[],
+    Time: new Date(envelope['time'] as string),
+  }));
+  for (let start = 0; start < entries.length; start += 10) {
+    const result = await events.send(new PutEventsCommand({ Entries: entries.slice(start, start + 10) }));
+    if (result.FailedEntryCount) throw new Error(`PutEvents failed for ${result.FailedEntryCount} entries: ${JSON.stringify(result.Entries)}`);
+  }
+}
+
+export async function scanAll(documents: DynamoDBDocumentClient, table: string): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export async function getItem(documents: DynamoDBDocumentClient, key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  return (await documents.send(new GetCommand({ TableName: STATE_TABLE, Key: key }))).Item;
+}
+
+/** Items of one owner (service, repository) in the byOwner index, newest first. */
+export async function queryByOwner(documents: DynamoDBDocumentClient, owner: string, kindPrefix: string): Promise<Array<Record<string, unknown>>> {
+  const result = await documents.send(
+    new QueryCommand({
+      TableName: STATE_TABLE,
+      IndexName: 'byOwner',
+      KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
+      ExpressionAttributeValues: { ':owner': owner, ':kind': kindPrefix },
+      ScanIndexForward: false,
+    }),
+  );
+  return result.Items ?? [];
+}
