@@ -16,11 +16,11 @@ export interface Notification {
 export function taskFailedNotification(task: TaskState): Notification | undefined {
   const reason = taskFailure(task);
   if (reason === undefined) return undefined;
-  const owner = task.service === undefined ? `task ${task.family}:${task.revision}` : `service ${task.service}`;
+  const which = task.service === undefined ? `Task ${task.family}:${task.revision}` : `A task of service ${task.service}`;
   const notification: Notification = {
     id: `task-failed#${task.taskArn}`,
     kind: 'task-failed',
-    subject: `Task of ${owner} in cluster ${task.cluster} failed: ${reason}`,
+    subject: `${which} in cluster ${task.cluster} failed: ${reason}`,
     cluster: task.cluster,
     details: {
       taskArn: task.taskArn,

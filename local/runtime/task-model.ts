@@ -94,8 +94,7 @@ export function newTaskRecord(
     availabilityZone: task.availabilityZone ?? extra.availabilityZone ?? 'us-east-1a',
     attachments: task.attachments ?? [],
     containers: (task.containers ?? []).map((container, index) => ({
-      // moto reports the task definition ARN as the container's task; the id part of its containerArn is unique.
-      containerArn: container.containerArn ?? `${taskArn}/container-${index}`,
+      containerArn: containerArnFor(taskArn, container.containerArn, index),
       name: container.name ?? `container-${index}`,
       image: container.image ?? '',
       lastStatus: 'PENDING',
@@ -225,6 +224,15 @@ export class MonotonicClock {
 export function familyOf(taskDefinitionArn: string): string {
   const name = taskDefinitionArn.split('/').pop() ?? taskDefinitionArn;
   return name.split(':')[0] ?? name;
+}
+
+/**
+ * AWS container ARNs are `…:container/CLUSTER/TASK_ID/UUID`; moto builds them from the task definition
+ * ARN, so keep only moto's unique last segment.
+ */
+export function containerArnFor(taskArn: string, motoContainerArn: string | undefined, index: number): string {
+  const unique = motoContainerArn?.split('/').pop() ?? `container-${index}`;
+  return `${taskArn.replace(':task/', ':container/')}/${unique}`;
 }
 
 function required(value: string | undefined, name: string): string {

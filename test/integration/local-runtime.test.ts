@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -23,53 +22,11 @@ import {
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { findFreePort, startMoto } from '../../local/moto/server.ts';
+import { findFreePort, startMoto, type MotoServer } from '../../local/moto/server.ts';
 import { startLocalRuntime, type EmittedEvent, type LambdaHandler, type LocalRuntime } from '../../local/runtime/proxy.ts';
 
-interface Upstream {
-  endpoint: string;
-  reset(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/**
- * Plain moto (no launcher patches): enough for everything tested here. To test against the patched
- * launcher instead, replace the body with `return startMoto({ callbackPort });`.
- */
-async function startUpstream(callbackPort: number): Promise<Upstream> {
-  return startMoto({ callbackPort });
-  const port = await findFreePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_PORT: String(callbackPort) },
-    stdio: 'ignore',
-  });
-  const configure = (): Promise<Response> =>
-    fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
-      method: 'POST',
-      body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
-    });
-  for (let tries = 0; ; tries += 1) {
-    try {
-      if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) break;
-    } catch {
-      if (tries > 200) throw new Error('moto did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  await configure();
-  return {
-    endpoint,
-    async reset() {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      await configure();
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
+/** The patched moto launcher; any `{endpoint, reset, stop}` (e.g. a plain `python3 -m moto.server`) works here. */
+const startUpstream = (callbackPort: number): Promise<MotoServer> => startMoto({ callbackPort });
 
 const handlers: Record<string, LambdaHandler> = {
   echo: async (event, context) => ({ echoed: event, functionName: context.functionName }),
@@ -86,7 +43,7 @@ handlers['record'] = async (event) => {
   return 'ok';
 };
 
-let upstream: Upstream;
+let upstream: MotoServer;
 let runtime: LocalRuntime;
 let config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; maxAttempts: number };
 

@@ -21,6 +21,8 @@ export interface StackUnderTest {
 export function useDeployedStack(): StackUnderTest {
   const stack = {} as StackUnderTest;
   before(async () => {
+    // Handlers log every event; thousands of JSON lines would hide the test report.
+    process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
     stack.aws = await startLocalAws();
     stack.documents = DynamoDBDocumentClient.from(new DynamoDBClient(stack.aws.clientConfig));
     stack.events = new EventBridgeClient(stack.aws.clientConfig);
