@@ -19,6 +19,8 @@ import {
   type StateItem,
 } from './state-items.ts';
 
+const TRANSACTION_CONFLICT_ATTEMPTS = 6;
+
 /** A write was refused by DynamoDB for a reason other than our own guard: retrying the event may succeed. */
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
@@ -139,17 +141,28 @@ export class StateStore {
     }
   }
 
-  /** Like putIfNewer for a transaction whose first item carries the guard. */
+  /**
+   * Like putIfNewer for a transaction whose first item carries the guard. Concurrent transactions on one item
+   * (the rejected-events counter, two events of one task) cancel each other with TransactionConflict, which the
+   * SDK does not retry: retry those here, with jitter, before giving the event back to Lambda's retries.
+   */
   private async transactIfNewer(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
   ): Promise<'written' | Record<string, unknown> | undefined> {
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return 'written';
-    } catch (error) {
-      const guardReason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
-      if (guardReason?.Code === 'ConditionalCheckFailed') return unmarshallIfPresent(guardReason.Item);
-      throw new StateStoreError(`Transaction on ${items.length} items failed`, { cause: error });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'written';
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        const guardReason = reasons[0];
+        if (guardReason?.Code === 'ConditionalCheckFailed') return unmarshallIfPresent(guardReason.Item);
+        const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (!conflicted || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) {
+          throw new StateStoreError(`Transaction on ${items.length} items failed after ${attempt} attempt(s)`, { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+      }
     }
   }
 

@@ -174,6 +174,7 @@ export function overlayTask(task: Record<string, unknown>, record: TaskRecord): 
     const ours = record.containers.find((candidate) => candidate.name === container['name']);
     if (!ours) continue;
     container['taskArn'] = record.taskArn;
+    container['containerArn'] = ours.containerArn;
     container['lastStatus'] = ours.lastStatus;
     if (ours.exitCode !== undefined) container['exitCode'] = ours.exitCode;
     else delete container['exitCode'];

@@ -42,7 +42,7 @@ describe('event builders', () => {
     assert.equal(detail['startedAt'], '2026-01-01T00:00:02.000Z');
     assert.equal('stoppedAt' in detail, false);
     assert.equal('startedBy' in detail, false);
-    assert.deepEqual(detail['containers'], [{ containerArn: 'arn:c/1', image: 'nginx', lastStatus: 'RUNNING', name: 'app', taskArn }]);
+    assert.deepEqual(detail['containers'], [{ containerArn: 'arn:aws:ecs:us-east-1:123456789012:container/main/abc/1', image: 'nginx', lastStatus: 'RUNNING', name: 'app', taskArn }]);
   });
 
   test('ECR Image Action matches the documented push event', () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   MonotonicClock,
   applyStep,
+  containerArnFor,
   crashSteps,
   failToStartSteps,
   familyOf,
@@ -98,6 +99,10 @@ describe('task lifecycle sequencing', () => {
     const a = clock.now();
     const b = clock.now();
     assert.ok(b.getTime() > a.getTime());
+    assert.equal(
+      containerArnFor(task.taskArn, 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3/uuid-1', 0),
+      'arn:aws:ecs:us-east-1:123456789012:container/main/abc/uuid-1',
+    );
     assert.throws(() => newTaskRecord({ ...task, taskArn: undefined }, new Date()), /taskArn/);
   });
 });

@@ -1,0 +1,85 @@
+import { performance } from 'node:perf_hooks';
+import { sharedDocumentClient } from '../functions/adapters/aws-clients.ts';
+import { parseTaskStateChange } from '../functions/domain/task-state.ts';
+import { startLocalAws } from '../local/local-aws.ts';
+import { taskArn, taskStateChange } from '../test/fixtures/aws-events.ts';
+import { putEvents } from '../test/integration/support.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+
+/**
+ * Ingestion benchmark: DynamoDB calls per ingested event and handler time per event, per outcome, through the
+ * real rule → Lambda path on the local AWS. Figures only, no thresholds: compare runs, not absolute numbers
+ * (moto answers a DynamoDB call in ~4–5 ms; DynamoDB itself in single-digit ms).
+ */
+
+const EVENTS_PER_SCENARIO = 200;
+process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+
+// Handlers run in this process and share this client module, so a middleware here sees every call they make.
+const dynamoCalls: string[] = [];
+sharedDocumentClient().middlewareStack.add(
+  (next, context) => async (args) => {
+    dynamoCalls.push(String(context.commandName));
+    return next(args);
+  },
+  { step: 'initialize', name: 'benchCallCounter' },
+);
+
+const running = (id: string, version: number) => taskStateChange({ taskArn: taskArn(id), version, updatedAt: new Date(1_800_000_000_000 + version * 1000).toISOString() });
+const crashed = (id: string, version: number) =>
+  taskStateChange({
+    taskArn: taskArn(id),
+    version,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'web', lastStatus: 'STOPPED', exitCode: 1 }],
+    updatedAt: new Date(1_800_000_000_000 + version * 1000).toISOString(),
+  });
+const ids = Array.from({ length: EVENTS_PER_SCENARIO }, (_, index) => `bench${index}`);
+
+const scenarios: Array<[string, Array<Record<string, unknown>>]> = [
+  ['new version (applied)', ids.map((id) => running(id, 5))],
+  ['same version again (duplicate)', ids.map((id) => running(id, 5))],
+  ['older version (stale)', ids.map((id) => running(id, 2))],
+  ['failed task (state + outbox)', ids.map((id) => crashed(id, 9))],
+  ['malformed (recorded, counted)', ids.map((id) => taskStateChange({ taskArn: taskArn(id), version: 'x' }))],
+];
+
+const aws = await startLocalAws({ stage: 'bench' });
+try {
+  await aws.deployStack();
+  const events = new EventBridgeClient(aws.clientConfig);
+  const rows = [];
+  for (const [name, batch] of scenarios) {
+    dynamoCalls.length = 0;
+    aws.runtime.invocations.length = 0;
+    const started = performance.now();
+    await putEvents(events, batch);
+    await aws.runtime.idle(120_000);
+    const elapsed = performance.now() - started;
+    const durations = aws.runtime.invocations.map((call) => call.durationMs).sort((a, b) => a - b);
+    const percentile = (p: number) => durations[Math.min(durations.length - 1, Math.floor(p * durations.length))] ?? NaN;
+    rows.push({
+      scenario: name,
+      events: batch.length,
+      'DynamoDB calls/event': (dynamoCalls.length / batch.length).toFixed(2),
+      calls: [...new Set(dynamoCalls)].join('+'),
+      'handler ms p50': percentile(0.5).toFixed(1),
+      'handler ms p95': percentile(0.95).toFixed(1),
+      'events/s end to end': Math.round((batch.length / elapsed) * 1000),
+    });
+  }
+  console.log(`Ingestion through EventBridge rule → Lambda → DynamoDB on the local AWS (${EVENTS_PER_SCENARIO} events per scenario)`);
+  console.table(rows);
+
+  const sample = running('parse', 3);
+  const iterations = 20_000;
+  const parseStarted = performance.now();
+  for (let index = 0; index < iterations; index += 1) parseTaskStateChange(sample);
+  console.log(`Event validation and normalisation alone: ${(((performance.now() - parseStarted) / iterations) * 1000).toFixed(1)} µs per task event`);
+  console.log(`Process RSS after the run: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (local AWS runtime + all handlers)`);
+} finally {
+  await aws.stop();
+}
