@@ -35,11 +35,7 @@ export interface LocalAws {
 export async function startLocalAws(options: { stage?: string; port?: number } = {}): Promise<LocalAws> {
   const stage = options.stage ?? 'local';
   const motoPort = await findFreePort();
-  let clientConfig: AwsClientConfig | undefined;
-  const functions = new DeployedFunctions(() => {
-    if (!clientConfig) throw new Error('The local AWS is not started yet');
-    return clientConfig;
-  });
+  const functions = new DeployedFunctions();
   const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: options.port, functions });
   let moto: MotoServer;
   try {
@@ -48,12 +44,13 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
     await runtime.stop();
     throw error;
   }
-  clientConfig = {
+  const config: AwsClientConfig = {
     endpoint: runtime.endpoint,
     region: LOCAL_REGION,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   };
+  functions.connect(config);
   // Handlers run in this process and build their SDK clients from the environment, as they do in Lambda.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: runtime.endpoint,
@@ -61,7 +58,6 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
   });
-  const config = clientConfig;
   return {
     endpoint: runtime.endpoint,
     clientConfig: config,
@@ -92,11 +88,11 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
 class DeployedFunctions implements FunctionResolver {
   private readonly handlers = new Map<string, Promise<LambdaHandler | undefined>>();
   private readonly sources = new Map(readServerlessFunctions().map((fn) => [fn.handler, fn]));
-  private readonly config: () => AwsClientConfig;
   private lambda: LambdaClient | undefined;
 
-  constructor(config: () => AwsClientConfig) {
-    this.config = config;
+  /** The runtime must be listening before the client that reads deployed functions through it can exist. */
+  connect(config: AwsClientConfig): void {
+    this.lambda = new LambdaClient(config);
   }
 
   resolve(functionName: string): Promise<LambdaHandler | undefined> {
@@ -111,7 +107,7 @@ class DeployedFunctions implements FunctionResolver {
   }
 
   private async load(functionName: string): Promise<LambdaHandler | undefined> {
-    this.lambda ??= new LambdaClient(this.config());
+    if (!this.lambda) throw new Error('The local AWS is not started yet');
     const deployed = await this.lambda.send(new GetFunctionCommand({ FunctionName: functionName })).catch(() => undefined);
     const handlerName = deployed?.Configuration?.Handler;
     const source = handlerName === undefined ? undefined : this.sources.get(handlerName);

@@ -10,7 +10,6 @@ import {
   readOptionalString,
   readOptionalTimestamp,
   readString,
-  readTimestamp,
 } from './validate.ts';
 
 /** ECS task lifecycle statuses, in lifecycle order (AWS: "Amazon ECS task lifecycle"). */
