@@ -34,16 +34,8 @@ export interface LocalAws {
 
 export async function startLocalAws(options: { stage?: string; port?: number } = {}): Promise<LocalAws> {
   const stage = options.stage ?? 'local';
-  const motoPort = await findFreePort();
   const functions = new DeployedFunctions();
-  const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: options.port, functions });
-  let moto: MotoServer;
-  try {
-    moto = await startMoto({ port: motoPort, callbackPort: runtime.port });
-  } catch (error) {
-    await runtime.stop();
-    throw error;
-  }
+  const { runtime, moto } = await startRuntimeAndMoto(functions, options.port);
   const config: AwsClientConfig = {
     endpoint: runtime.endpoint,
     region: LOCAL_REGION,
@@ -78,6 +70,26 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
       await moto.stop();
     },
   };
+}
+
+const START_ATTEMPTS = 3;
+
+/**
+ * moto needs the runtime's port (MOTO_PORT) and the runtime needs moto's, so moto's port is picked free in
+ * advance; another process can take it in between. That shows as moto failing to bind: start again.
+ */
+async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: number | undefined): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const motoPort = await findFreePort();
+    const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: runtimePort, functions });
+    try {
+      return { runtime, moto: await startMoto({ port: motoPort, callbackPort: runtime.port }) };
+    } catch (error) {
+      await runtime.stop();
+      const portTaken = error instanceof Error && /address already in use/i.test(error.message);
+      if (!portTaken || attempt >= START_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**
