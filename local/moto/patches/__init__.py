@@ -11,6 +11,7 @@ import traceback
 from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
 from .config import fix_10_execute_state_machine
+from .dynamodb import fix_11_atomic_dynamodb_writes
 from .events import fix_7_events_targets
 from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
 from .sfn_integrations import (
@@ -33,6 +34,7 @@ FIXES = (
     fix_7_events_targets,
     fix_8_service_name_overrides,
     fix_9_cfn_state_machine_definition,
+    fix_11_atomic_dynamodb_writes,
 )
 
 
