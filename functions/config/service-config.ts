@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Per-service configuration (docs/decisions/0004): which cluster/service it is, and optional sections owned by
+ * the workflows that read them — `deploy` (blue/green on image push) and `scaling` (step scaling). Stored in the
+ * state table as pk CONFIG / sk SERVICE#<cluster>#<service>; validated here before it is stored.
+ */
+
+/** ECS names: up to 255 letters, digits, hyphens and underscores. */
+export const ecsName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1–255 letters, digits, hyphens or underscores');
+
+export const serviceConfigSchema = z
+  .object({
+    cluster: ecsName,
+    service: ecsName,
+    /** Blue/green deploys on image push (issue 3). Unvalidated until that section's schema lands. */
+    deploy: z.optional(z.record(z.string(), z.unknown())),
+    /** Step scaling from CloudWatch alarms (issue 4). Unvalidated until that section's schema lands. */
+    scaling: z.optional(z.record(z.string(), z.unknown())),
+  })
+  .strict();
+
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+/** A configuration that failed validation; `problems` name each path and what was expected. */
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+  readonly problems: string[];
+
+  constructor(subject: string, problems: string[]) {
+    super(`Invalid configuration for ${subject}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Validates untrusted input (a YAML document, a stored item) into a ServiceConfig, or throws InvalidConfigError. */
+export function parseServiceConfig(input: unknown): ServiceConfig {
+  const result = serviceConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const subject = describeSubject(input);
+  throw new InvalidConfigError(
+    subject,
+    result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+  );
+}
+
+function describeSubject(input: unknown): string {
+  if (typeof input === 'object' && input !== null) {
+    const { cluster, service } = input as { cluster?: unknown; service?: unknown };
+    if (typeof cluster === 'string' && typeof service === 'string') return `service ${cluster}/${service}`;
+  }
+  return 'a service';
+}

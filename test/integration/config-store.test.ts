@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigConflictError, ConfigStore } from '../../functions/adapters/config-store.ts';
+import { InvalidConfigError } from '../../functions/config/service-config.ts';
+import { STATE_TABLE, useDeployedStack } from './support.ts';
+
+const stack = useDeployedStack();
+
+describe('ConfigStore on the deployed state table', () => {
+  it('stores, reads back and lists service configurations, revision by revision', async () => {
+    const store = new ConfigStore(stack.documents, STATE_TABLE);
+    await store.putServiceConfig({ cluster: 'prod', service: 'web' }, 0);
+    await store.putServiceConfig({ cluster: 'prod', service: 'api' }, 0);
+    const updated = await store.putServiceConfig({ cluster: 'prod', service: 'web', deploy: { strategy: 'all-at-once' } }, 1);
+    assert.equal(updated.revision, 2);
+    assert.deepEqual((await store.getServiceConfig('prod', 'web'))?.config.deploy, { strategy: 'all-at-once' });
+    assert.deepEqual((await store.listServiceConfigs()).map((stored) => stored.config.service).sort(), ['api', 'web']);
+  });
+
+  it('refuses a write based on a stale revision, keeping the newer configuration', async () => {
+    const store = new ConfigStore(stack.documents, STATE_TABLE);
+    await store.putServiceConfig({ cluster: 'prod', service: 'web' }, 0);
+    await store.putServiceConfig({ cluster: 'prod', service: 'web', scaling: { minCapacity: 2 } }, 1);
+    await assert.rejects(store.putServiceConfig({ cluster: 'prod', service: 'web' }, 1), ConfigConflictError);
+    await assert.rejects(store.putServiceConfig({ cluster: 'prod', service: 'web' }, 0), ConfigConflictError);
+    const stored = await store.getServiceConfig('prod', 'web');
+    assert.equal(stored?.revision, 2);
+    assert.deepEqual(stored?.config.scaling, { minCapacity: 2 });
+  });
+
+  it('stores nothing when the configuration is invalid', async () => {
+    const store = new ConfigStore(stack.documents, STATE_TABLE);
+    await assert.rejects(store.putServiceConfig({ cluster: 'prod', service: 'bad name' }, 0), InvalidConfigError);
+    assert.deepEqual(await store.listServiceConfigs(), []);
+  });
+});
