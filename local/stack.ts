@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -46,18 +46,24 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
   };
   if (existsSync(packaged.updateTemplate)) return packaged;
   // Test files run in parallel processes and share dist/: one packages at a time, the others then reuse it.
-  await withLock(join(PROJECT_ROOT, '.local', 'package.lock'), async () => {
+  await withBuildLock(async () => {
     if (existsSync(packaged.updateTemplate)) return;
     await runProjectCommand('node', ['scripts/build.ts']);
     await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
+    // Keep the zips with the template: dist/ is rebuilt by later runs while this package is still in use.
+    for (const fn of readServerlessFunctions()) copyFileSync(fn.artifact, join(directory, basename(fn.artifact)));
   });
   return packaged;
 }
 
 const STALE_LOCK_MS = 5 * 60_000;
 
-/** A cross-process lock: mkdir is atomic. A lock older than any packaging run is left over from a crash. */
-async function withLock(path: string, work: () => Promise<void>): Promise<void> {
+/**
+ * Serialises everything that writes or reads dist/ across processes (test files run in parallel).
+ * mkdir is atomic; a lock older than any packaging run is left over from a crash.
+ */
+async function withBuildLock(work: () => Promise<void>): Promise<void> {
+  const path = join(PROJECT_ROOT, '.local', 'build.lock');
   mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {
@@ -116,7 +122,7 @@ export async function createStack(packaged: PackagedStack, config: AwsClientConf
   if (!bucket) throw new Error(`Stack ${packaged.stackName} has no ServerlessDeploymentBucketName output`);
   const template = readFileSync(packaged.updateTemplate, 'utf8');
   await Promise.all(
-    artifactUploads(JSON.parse(template) as StackTemplate).map(({ key, file }) =>
+    artifactUploads(JSON.parse(template) as StackTemplate, packaged.directory).map(({ key, file }) =>
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) })),
     ),
   );
@@ -130,14 +136,13 @@ interface StackTemplate {
   Resources: Record<string, { Type: string; Properties?: { Code?: { S3Key?: string } } }>;
 }
 
-/** Each Lambda's S3 key, paired with the zip the build wrote (osls keeps the artifact's file name). */
-function artifactUploads(template: StackTemplate): Array<{ key: string; file: string }> {
-  const artifacts = new Map(readServerlessFunctions().map((fn) => [basename(fn.artifact), fn.artifact]));
+/** Each Lambda's S3 key, paired with its zip in the package directory (osls keeps the artifact's file name). */
+function artifactUploads(template: StackTemplate, directory: string): Array<{ key: string; file: string }> {
   return Object.values(template.Resources).flatMap((resource) => {
     const key = resource.Type === 'AWS::Lambda::Function' ? resource.Properties?.Code?.S3Key : undefined;
     if (key === undefined) return [];
-    const file = artifacts.get(basename(key));
-    if (!file) throw new Error(`No built artifact for ${key}; is it declared in serverless.yml?`);
+    const file = join(directory, basename(key));
+    if (!existsSync(file)) throw new Error(`No built artifact for ${key}; is it declared in serverless.yml?`);
     return [{ key, file }];
   });
 }
@@ -158,14 +163,16 @@ async function waitForStack(client: CloudFormationClient, stackName: string): Pr
 
 /** Runs the real `osls deploy` against the local AWS (slower than createStack; what `npm start` shows). */
 export async function deployWithOsls(stage: string, endpoint: string): Promise<void> {
-  await runProjectCommand('node', ['scripts/build.ts']);
-  await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['deploy', '--stage', stage, '--region', 'us-east-1'], {
-    ...process.env,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    SLS_AWS_MONITORING_FREQUENCY: '200',
-    SLS_TELEMETRY_DISABLED: '1',
+  await withBuildLock(async () => {
+    await runProjectCommand('node', ['scripts/build.ts']);
+    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['deploy', '--stage', stage, '--region', 'us-east-1'], {
+      ...process.env,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+      SLS_AWS_MONITORING_FREQUENCY: '200',
+      SLS_TELEMETRY_DISABLED: '1',
+    });
   });
 }

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { DescribeSubnetsCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalAws, type LocalAws } from './local-aws.ts';
+import { defaultAwsvpcConfiguration, pushImage, registerFargateTaskDefinition } from './sample-resources.ts';
 import { deployWithOsls } from './stack.ts';
 
 const HELP = `Usage: npm start [-- --once] [-- --port 4566]
@@ -82,35 +82,25 @@ async function runScenario(local: LocalAws): Promise<void> {
   const config = local.clientConfig;
   const ecs = new ECSClient(config);
   const ecr = new ECRClient(config);
-  const ec2 = new EC2Client(config);
 
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { digest: 'sha256:demo' }, layers: [] });
-  await ecr.send(new PutImageCommand({ repositoryName: 'web', imageTag: 'v1.0.0', imageManifest: manifest }));
+  await pushImage(ecr, 'web', 'v1.0.0');
 
   await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
-  const { taskDefinition } = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'web',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'web', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v1.0.0', memory: 512, essential: true }],
-    }),
-  );
-  const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets?.map((subnet) => subnet.SubnetId as string).slice(0, 1) ?? [];
-  const securityGroups = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups?.map((group) => group.GroupId as string).slice(0, 1) ?? [];
+  const taskDefinition = await registerFargateTaskDefinition(ecs, 'web', '111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v1.0.0');
+  const awsvpcConfiguration = await defaultAwsvpcConfiguration(config);
   const runTask = async () =>
     ecs.send(
       new RunTaskCommand({
         cluster: 'demo',
-        taskDefinition: taskDefinition?.taskDefinitionArn,
+        taskDefinition: taskDefinition.taskDefinitionArn,
         launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups } },
+        networkConfiguration: { awsvpcConfiguration },
       }),
     );
   const { tasks: [healthy] = [] } = await runTask();
+  // Let the first task reach RUNNING before the fault is armed, so only the second one crashes.
+  await local.runtime.idle(30_000);
   local.runtime.faults.crashTasks({ taskDefinitionFamily: 'web', times: 1, exitCode: 137 });
   await runTask();
   await local.runtime.idle(30_000);

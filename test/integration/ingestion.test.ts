@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { taskKey } from '../../functions/adapters/state-items.ts';
+import { defaultAwsvpcConfiguration, pushImage, registerFargateTaskDefinition } from '../../local/sample-resources.ts';
 import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack } from './support.ts';
 
@@ -168,5 +171,42 @@ describe('service and image events', () => {
     await putEvents(stack.events, [imagePush({ 'action-type': 'DELETE' })]);
     await stack.aws.runtime.idle();
     assert.deepEqual(stack.aws.runtime.invocations, []);
+  });
+});
+
+describe('events the local runtime emits for ECS and ECR calls', () => {
+  it('records a task started with RunTask and stopped with StopTask at its last version', async () => {
+    const ecs = new ECSClient(stack.aws.clientConfig);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
+    const definition = await registerFargateTaskDefinition(ecs, 'worker', 'worker:1');
+    const { tasks = [] } = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'demo',
+        taskDefinition: definition.taskDefinitionArn,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: await defaultAwsvpcConfiguration(stack.aws.clientConfig) },
+      }),
+    );
+    const arn = tasks[0]?.taskArn as string;
+    await stack.aws.runtime.idle();
+    assert.equal((await getItem(stack.documents, taskKey(arn)))?.['lastStatus'], 'RUNNING');
+
+    await ecs.send(new StopTaskCommand({ cluster: 'demo', task: arn, reason: 'done' }));
+    await stack.aws.runtime.idle();
+    const stopped = await getItem(stack.documents, taskKey(arn));
+    const versions = stack.aws.runtime.emitter.emitted.filter((event) => event.resources?.includes(arn)).map((event) => event.detail['version']);
+    assert.equal(stopped?.['lastStatus'], 'STOPPED');
+    assert.equal(stopped?.['stopCode'], 'UserInitiated');
+    assert.equal(stopped?.['version'], Math.max(...(versions as number[])));
+    assert.deepEqual(await scanAll(stack.documents, OUTBOX_TABLE), [], 'a clean stop is not announced');
+  });
+
+  it('records the digest of an image pushed with PutImage', async () => {
+    const ecr = new ECRClient(stack.aws.clientConfig);
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
+    const digest = await pushImage(ecr, 'web', 'v2');
+    await stack.aws.runtime.idle();
+    const stored = await getItem(stack.documents, { pk: 'REPOSITORY#web', sk: 'TAG#v2' });
+    assert.equal(stored?.['digest'], digest);
   });
 });

@@ -49,7 +49,7 @@ describe('the packaged stack', () => {
     assert.equal(functions.length, readServerlessFunctions().length);
     for (const [name, fn] of functions) {
       assert.equal(fn.Properties['Runtime'], 'nodejs24.x', name);
-      assert.ok(existsSync(join(PROJECT_ROOT, 'dist', String((fn.Properties['Code'] as { S3Key: string }).S3Key.split('/').pop()))), `${name} zip built`);
+      assert.ok(existsSync(join(packaged.directory, String((fn.Properties['Code'] as { S3Key: string }).S3Key.split('/').pop()))), `${name} zip built`);
     }
   });
 

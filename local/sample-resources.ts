@@ -1,0 +1,47 @@
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient, RegisterTaskDefinitionCommand, type AwsVpcConfiguration, type TaskDefinition } from '@aws-sdk/client-ecs';
+import type { AwsClientConfig } from './local-aws.ts';
+
+/** Small ECS building blocks shared by `npm start` and the tests that drive the local AWS like a user would. */
+
+/** The default VPC's first subnet and security group, which moto creates in every region. */
+export async function defaultAwsvpcConfiguration(config: AwsClientConfig): Promise<AwsVpcConfiguration> {
+  const ec2 = new EC2Client(config);
+  const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? [];
+  const groups = (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups ?? [];
+  return { subnets: subnets.slice(0, 1).map((subnet) => subnet.SubnetId as string), securityGroups: groups.slice(0, 1).map((group) => group.GroupId as string) };
+}
+
+/** A one-container Fargate task definition (moto requires container memory for Fargate tasks). */
+export async function registerFargateTaskDefinition(ecs: ECSClient, family: string, image: string): Promise<TaskDefinition> {
+  const { taskDefinition } = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: family, image, memory: 512, essential: true }],
+    }),
+  );
+  if (!taskDefinition) throw new Error(`RegisterTaskDefinition returned no task definition for ${family}`);
+  return taskDefinition;
+}
+
+/**
+ * Pushes an image manifest to ECR (the local runtime then emits the `ECR Image Action` event). `build` varies the
+ * manifest, so each distinct value yields a distinct digest. Returns the digest.
+ */
+export async function pushImage(ecr: ECRClient, repository: string, tag: string, build = tag): Promise<string> {
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: build.length, digest: `sha256:${Buffer.from(build).toString('hex').padEnd(64, '0').slice(0, 64)}` },
+    layers: [],
+  };
+  const { image } = await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: JSON.stringify(manifest) }));
+  const digest = image?.imageId?.imageDigest;
+  if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
+  return digest;
+}
