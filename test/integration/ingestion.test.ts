@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { sharedDocumentClient } from '../../functions/adapters/aws-clients.ts';
 import { taskKey } from '../../functions/adapters/state-items.ts';
 import { defaultAwsvpcConfiguration, pushImage, registerFargateTaskDefinition } from '../../local/sample-resources.ts';
 import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../fixtures/aws-events.ts';
@@ -92,6 +93,20 @@ describe('task state ingestion', () => {
     const stored = await getItem(stack.documents, taskKey(taskArn(id)));
     assert.equal(stored?.['version'], 5);
     assert.equal(stored?.['lastStatus'], 'RUNNING');
+  });
+
+  it('keeps an event through DynamoDB throttling: SDK retries, then Lambda\'s async retry', async () => {
+    // As many throttles as the handlers' SDK makes attempts fail the first invocation; Lambda's retry then succeeds.
+    const sdkAttempts = await sharedDocumentClient().config.maxAttempts();
+    stack.aws.runtime.faults.throttle({ service: 'dynamodb', operation: 'PutItem', times: sdkAttempts });
+    await putEvents(stack.events, [taskEvent('throttled', 3, false)]);
+    await stack.aws.runtime.idle(30_000);
+    const attempts = stack.aws.runtime.invocations.map((call) => ({ attempt: call.attempt, ok: call.ok, errorType: call.errorType }));
+    assert.deepEqual(attempts, [
+      { attempt: 1, ok: false, errorType: 'StateStoreError' },
+      { attempt: 2, ok: true, errorType: undefined },
+    ]);
+    assert.equal((await getItem(stack.documents, taskKey(taskArn('throttled'))))?.['version'], 3);
   });
 
   it('lists a service\'s tasks newest first through the byOwner index', async () => {
