@@ -3,7 +3,6 @@
  * Run: npx node --test --test-concurrency=1 test/integration/moto-executor.test.ts
  */
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -20,112 +19,34 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 
-import { evaluateJsonataRequest } from '../../local/moto/jsonata.ts';
 import { findFreePort, startMoto, type MotoServer } from '../../local/moto/server.ts';
+import { startLocalRuntime, type LambdaHandler, type LocalRuntime } from '../../local/runtime/proxy.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/harbormaster-test`;
 
 // ---------------------------------------------------------------------------------------------
-// Stand-in for the local runtime proxy: Lambda Invoke from in-test functions, JSONata, and
-// everything else piped to moto.
-type TestFunction = (event: unknown) => unknown;
-interface Invocation {
-  name: string;
-  type: string;
-  payload: unknown;
-}
-const functions = new Map<string, TestFunction>();
-const invocations: Invocation[] = [];
+// The real local runtime in front of moto answers Lambda Invoke from these in-test functions,
+// serves /_local/jsonata and forwards everything else to moto.
+const functions = new Map<string, LambdaHandler>();
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(body);
-}
-
-async function invoke(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-  const raw = await readBody(req);
-  const payload: unknown = raw ? JSON.parse(raw) : {};
-  invocations.push({ name, type, payload });
-  const fn = functions.get(name);
-  if (!fn) {
-    send(res, 404, JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }), { 'x-amzn-errortype': 'ResourceNotFoundException' });
-    return;
-  }
-  if (type === 'Event') {
-    send(res, 202, '');
-    void Promise.resolve().then(() => fn(payload)).catch(() => undefined);
-    return;
-  }
-  try {
-    const result = await fn(payload);
-    send(res, 200, JSON.stringify(result ?? null), { 'x-amz-executed-version': '$LATEST' });
-  } catch (error) {
-    const err = error as Error;
-    send(res, 200, JSON.stringify({ errorType: err.name, errorMessage: err.message }), {
-      'x-amz-function-error': 'Unhandled',
-      'x-amz-executed-version': '$LATEST',
-    });
-  }
-}
-
-function startCallbackServer(port: number, motoPort: () => number): Promise<Server> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-    if (req.method === 'POST' && match?.[1]) {
-      const id = decodeURIComponent(match[1]);
-      const name = id.includes(':function:') ? (id.split(':function:')[1] ?? id).split(':')[0] ?? id : id;
-      invoke(name, req, res).catch((error: unknown) => send(res, 500, JSON.stringify({ message: String(error) })));
-      return;
-    }
-    if (req.method === 'POST' && url.pathname === '/_local/jsonata') {
-      readBody(req)
-        .then(evaluateJsonataRequest)
-        .then(({ status, body }) => send(res, status, body))
-        .catch((error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })));
-      return;
-    }
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: motoPort(), method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', (error) => send(res, 502, JSON.stringify({ message: String(error) })));
-    req.pipe(upstream);
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
-
-// ---------------------------------------------------------------------------------------------
 let moto: MotoServer;
-let callback: Server;
+let runtime: LocalRuntime;
 let sfn: SFNClient;
 let ecs: ECSClient;
 let events: EventBridgeClient;
 let cfn: CloudFormationClient;
 
 before(async () => {
-  const callbackPort = await findFreePort();
-  let motoPort = 0;
-  callback = await startCallbackServer(callbackPort, () => motoPort);
-  moto = await startMoto({ callbackPort });
-  motoPort = moto.port;
+  const motoPort = await findFreePort();
+  runtime = await startLocalRuntime({
+    upstream: `http://127.0.0.1:${motoPort}`,
+    functions: { resolve: async (name) => functions.get(name) },
+  });
+  moto = await startMoto({ port: motoPort, callbackPort: runtime.port });
   const config = {
-    endpoint: `http://127.0.0.1:${callbackPort}`,
+    endpoint: runtime.endpoint,
     region: REGION,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
@@ -138,15 +59,21 @@ before(async () => {
 
 after(async () => {
   for (const client of [sfn, ecs, events, cfn]) client?.destroy();
+  await runtime?.stop();
   await moto?.stop();
-  await new Promise((resolve) => callback?.close(resolve));
 });
 
 beforeEach(async () => {
+  await runtime.idle();
+  runtime.reset();
   await moto.reset();
   functions.clear();
-  invocations.length = 0;
 });
+
+/** `functionName:type` of every invocation the runtime answered, in order. */
+function invoked(): string[] {
+  return runtime.invocations.map((i) => `${i.functionName}:${i.type}`);
+}
 
 // ---------------------------------------------------------------------------------------------
 let machineCounter = 0;
@@ -297,8 +224,8 @@ describe('moto Step Functions executor with launcher fixes', () => {
     class DeployError extends Error {
       override name = 'DeployError';
     }
-    functions.set('double', (event) => ({ doubled: (event as { n: number }).n * 2 }));
-    functions.set('explode', () => {
+    functions.set('double', async (event) => ({ doubled: (event as { n: number }).n * 2 }));
+    functions.set('explode', async () => {
       throw new DeployError('no healthy targets');
     });
     const arn = await createStateMachine({
@@ -334,11 +261,27 @@ describe('moto Step Functions executor with launcher fixes', () => {
     const error = out.error as { Error: string; Cause: string };
     assert.equal(error.Error, 'DeployError');
     assert.equal(JSON.parse(error.Cause).errorMessage, 'no healthy targets');
-    assert.deepEqual(invocations.map((i) => `${i.name}:${i.type}`), ['double:RequestResponse', 'double:RequestResponse', 'explode:RequestResponse']);
+    assert.deepEqual(invoked(), ['double:RequestResponse', 'double:RequestResponse', 'explode:RequestResponse']);
+    assert.deepEqual(
+      runtime.invocations.map((i) => [i.ok, i.errorType]),
+      [
+        [true, undefined],
+        [true, undefined],
+        [false, 'DeployError'],
+      ],
+    );
   });
 
   it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED rules do not', async () => {
-    functions.set('sink', () => undefined);
+    const sunk: unknown[] = [];
+    const disabledSunk: unknown[] = [];
+    functions.set('sink', async (event) => {
+      sunk.push(event);
+    });
+    // Registered too, so a (wrong) delivery through the DISABLED rule would be answered and recorded.
+    functions.set('disabled-sink', async (event) => {
+      disabledSunk.push(event);
+    });
     const machine = await createStateMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     await events.send(new PutRuleCommand({ Name: 'on-push', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
     await events.send(
@@ -358,9 +301,12 @@ describe('moto Step Functions executor with launcher fixes', () => {
     );
     assert.equal(put.FailedEntryCount, 0);
 
-    const delivered = await until(() => invocations.find((i) => i.name === 'sink'), 'Lambda target delivery');
-    assert.equal(delivered.type, 'Event');
-    const event = delivered.payload as Record<string, unknown>;
+    // Deliveries happen inside PutEvents; idle() waits for the async (Event) invocation to finish.
+    await runtime.idle();
+    assert.deepEqual(invoked(), ['sink:Event'], 'one async delivery, to the enabled rule\'s target only');
+    assert.equal(runtime.invocations[0]?.ok, true);
+    assert.equal(sunk.length, 1);
+    const event = sunk[0] as Record<string, unknown>;
     assert.equal(event.source, 'hm.test');
     assert.equal(event['detail-type'], 'ECR Image Action');
     assert.deepEqual(event.detail, { tag: 'v7' });
@@ -370,14 +316,16 @@ describe('moto Step Functions executor with launcher fixes', () => {
     assert.equal(event.id, put.Entries?.[0]?.EventId);
     assert.match(String(event.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-    const executionArn = await until(async () => {
-      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
-      return listed.executions?.[0]?.executionArn;
-    }, 'Step Functions target execution');
+    // The Step Functions target's execution is started inside PutEvents as well.
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
+    assert.equal(listed.executions?.length, 1, 'Step Functions target execution');
+    const executionArn = listed.executions?.[0]?.executionArn;
+    assert.ok(executionArn);
     assert.deepEqual(output(await waitForExecution(executionArn)), { tag: 'v7' });
 
-    await sleep(200);
-    assert.equal(invocations.filter((i) => i.name === 'disabled-sink').length, 0);
+    await runtime.idle();
+    assert.equal(runtime.invocations.filter((i) => i.functionName === 'disabled-sink').length, 0);
+    assert.deepEqual(disabledSunk, []);
   });
 
   it('fix 8: aws-sdk:elasticloadbalancingv2 tasks reach ELBv2', async () => {
@@ -411,7 +359,11 @@ describe('moto Step Functions executor with launcher fixes', () => {
   });
 
   it('fix 9: CloudFormation state machine with Definition + DefinitionSubstitutions executes', async () => {
-    functions.set('greeter', (event) => ({ greeting: `${(event as { msg: string }).msg}, world` }));
+    const greeted: unknown[] = [];
+    functions.set('greeter', async (event) => {
+      greeted.push(event);
+      return { greeting: `${(event as { msg: string }).msg}, world` };
+    });
     const template = {
       Resources: {
         Machine: {
@@ -448,6 +400,7 @@ describe('moto Step Functions executor with launcher fixes', () => {
     assert.ok(machineArn, 'stack has the state machine');
     assert.match(machineArn, /^arn:aws:states:/);
     assert.deepEqual(output(await run(machineArn, {}, 'from-cfn')), { greeting: 'hello, world' });
-    assert.deepEqual(invocations[0]?.payload, { msg: 'hello', exec: 'from-cfn' });
+    assert.deepEqual(invoked(), ['greeter:RequestResponse']);
+    assert.deepEqual(greeted, [{ msg: 'hello', exec: 'from-cfn' }]);
   });
 });
