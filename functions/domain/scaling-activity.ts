@@ -38,8 +38,8 @@ export function scalingActivity(
   return activity;
 }
 
-export function noActionActivity(evaluation: ScalingEvaluation, reason: string): ScalingActivity {
-  return { ...evaluation, outcome: 'no-action', reason };
+export function noActionActivity(evaluation: ScalingEvaluation, reason: string, partial: Partial<ScalingActivity> = {}): ScalingActivity {
+  return { ...evaluation, ...partial, outcome: 'no-action', reason };
 }
 
 export function failedActivity(evaluation: ScalingEvaluation, reason: string, partial: Partial<ScalingActivity> = {}): ScalingActivity {

@@ -73,7 +73,8 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
       alarmName: input.alarmName,
       executionName: input.stamp.executionName,
       evaluation: input.evaluation,
-      evaluatedAt: input.stamp.evaluatedAt,
+      // Step Functions' entered time, in the table's one timestamp format (a retry normalises it the same way).
+      evaluatedAt: new Date(input.stamp.evaluatedAt).toISOString(),
     };
     if (input.failure) return recordFailure(evaluation, input.failure);
 
@@ -125,7 +126,9 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
     const currentCapacity = await deps.capacity.desiredCount(input.cluster, input.service);
     const datapoints = input.evaluation === 1 && input.recentDatapoints ? input.recentDatapoints : await deps.metrics.recentDatapoints(alarm, now());
     const metric = aggregate(datapoints, policy.metricAggregationType);
-    if (metric === undefined) return record(noActionActivity(evaluation, `no datapoints of the alarm's metric in its last evaluation window`));
+    if (metric === undefined) {
+      return record(noActionActivity(evaluation, `no datapoints of the alarm's metric in its last evaluation window`, { fromCapacity: currentCapacity, threshold: alarm.Threshold }));
+    }
 
     const stored = await deps.scaling.getCooldowns(input.cluster, input.service);
     const decision = decideScaling({
