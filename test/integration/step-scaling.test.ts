@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -10,12 +10,11 @@ import {
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  type NetworkConfiguration,
 } from '@aws-sdk/client-ecs';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { ConfigStore } from '../../functions/adapters/config-store.ts';
 import { scalingStateKey } from '../../functions/adapters/scaling-items.ts';
+import { defaultVpcNetwork, registerWebTaskDefinition } from '../fixtures/ecs.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack, type StackUnderTest } from './support.ts';
 
 /**
@@ -57,27 +56,6 @@ const changeInCapacity = (alarmName: string, steps: Array<[number | undefined, n
 const scaleOutPolicy = changeInCapacity(HIGH, [[0, 10, 2], [10, undefined, 3]]);
 const scaleInPolicy = changeInCapacity(LOW, [[-10, 0, -1], [undefined, -10, -2]]);
 
-async function network(from: StackUnderTest): Promise<NetworkConfiguration> {
-  const ec2 = new EC2Client(from.aws.clientConfig);
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({}));
-  return { awsvpcConfiguration: { subnets: [subnets.Subnets?.[0]?.SubnetId ?? ''], securityGroups: [groups.SecurityGroups?.[0]?.GroupId ?? ''] } };
-}
-
-async function taskDefinition(ecs: ECSClient): Promise<string> {
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'web',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 512, essential: true }],
-    }),
-  );
-  return registered.taskDefinition?.taskDefinitionArn ?? '';
-}
-
 /** An ECS-controller service with `desiredCount` tasks, its scaling configuration, and its alarms (in OK). */
 async function scaledService(
   c: Clients,
@@ -90,10 +68,10 @@ async function scaledService(
       new CreateServiceCommand({
         cluster: CLUSTER,
         serviceName: service,
-        taskDefinition: await taskDefinition(c.ecs),
+        taskDefinition: await registerWebTaskDefinition(c.ecs),
         desiredCount: options.desiredCount,
         launchType: 'FARGATE',
-        networkConfiguration: await network(stack),
+        networkConfiguration: await defaultVpcNetwork(new EC2Client(stack.aws.clientConfig)),
       }),
     );
   }
@@ -306,8 +284,8 @@ describe('step scaling from CloudWatch alarms', () => {
     const c = clients(stack);
     const service = await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy], createService: false });
     await c.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: service, desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
-    const definition = await taskDefinition(c.ecs);
-    const networkConfiguration = await network(stack);
+    const definition = await registerWebTaskDefinition(c.ecs);
+    const networkConfiguration = await defaultVpcNetwork(new EC2Client(stack.aws.clientConfig));
     const taskSet = async (scale: number) =>
       (await c.ecs.send(new CreateTaskSetCommand({ cluster: CLUSTER, service, taskDefinition: definition, launchType: 'FARGATE', networkConfiguration, scale: { value: scale, unit: 'PERCENT' } })))
         .taskSet?.id ?? '';
