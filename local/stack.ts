@@ -46,7 +46,7 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
   };
   if (existsSync(packaged.updateTemplate)) return packaged;
   // Test files run in parallel processes and share dist/: one packages at a time, the others then reuse it.
-  await withLock(join(PROJECT_ROOT, '.local', 'package.lock'), async () => {
+  await withLock(PACKAGE_LOCK, async () => {
     if (existsSync(packaged.updateTemplate)) return;
     await runProjectCommand('node', ['scripts/build.ts']);
     await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
@@ -55,6 +55,7 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
 }
 
 const STALE_LOCK_MS = 5 * 60_000;
+const PACKAGE_LOCK = join(PROJECT_ROOT, '.local', 'package.lock');
 
 /** A cross-process lock: mkdir is atomic. A lock older than any packaging run is left over from a crash. */
 async function withLock(path: string, work: () => Promise<void>): Promise<void> {
@@ -115,11 +116,12 @@ export async function createStack(packaged: PackagedStack, config: AwsClientConf
   const bucket = created.Outputs?.find((output) => output.OutputKey === 'ServerlessDeploymentBucketName')?.OutputValue;
   if (!bucket) throw new Error(`Stack ${packaged.stackName} has no ServerlessDeploymentBucketName output`);
   const template = readFileSync(packaged.updateTemplate, 'utf8');
-  await Promise.all(
-    artifactUploads(JSON.parse(template) as StackTemplate).map(({ key, file }) =>
-      s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) })),
-    ),
-  );
+  // Another test process may be rebuilding dist/ (which starts by deleting it): read the zips under the packaging lock.
+  const uploads: Array<{ key: string; body: Buffer }> = [];
+  await withLock(PACKAGE_LOCK, async () => {
+    for (const { key, file } of artifactUploads(JSON.parse(template) as StackTemplate)) uploads.push({ key, body: readFileSync(file) });
+  });
+  await Promise.all(uploads.map(({ key, body }) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))));
   await cloudFormation.send(
     new UpdateStackCommand({ StackName: packaged.stackName, TemplateBody: template, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] }),
   );
