@@ -11,7 +11,7 @@ export function readTableNames(env: NodeJS.ProcessEnv): TableNames {
   return { state: requireSetting(env, 'STATE_TABLE'), outbox: requireSetting(env, 'OUTBOX_TABLE') };
 }
 
-function requireSetting(env: NodeJS.ProcessEnv, name: string): string {
+export function requireSetting(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) {
     throw new Error(`Environment variable ${name} is not set; it is defined in serverless.yml (provider.environment).`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scalingConfigSchema } from './scaling-config.ts';
 
 /**
  * Per-service configuration (docs/decisions/0004): which cluster/service it is, and optional sections owned by
@@ -15,8 +16,8 @@ export const serviceConfigSchema = z
     service: ecsName,
     /** Blue/green deploys on image push (issue 3). Unvalidated until that section's schema lands. */
     deploy: z.optional(z.record(z.string(), z.unknown())),
-    /** Step scaling from CloudWatch alarms (issue 4). Unvalidated until that section's schema lands. */
-    scaling: z.optional(z.record(z.string(), z.unknown())),
+    /** Step scaling from CloudWatch alarms (issue 4): functions/config/scaling-config.ts. */
+    scaling: z.optional(scalingConfigSchema),
   })
   .strict();
 

@@ -1,10 +1,13 @@
 import { taskFailure, type TaskState } from './task-state.ts';
 
+/** Step scaling (functions/domain/scaling-activity.ts): an evaluation's action or answer, a failure, the loop's limit. */
+export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scaling-limit-reached';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed';
+  kind: 'task-failed' | ScalingNotificationKind;
   subject: string;
   cluster: string;
   service?: string;

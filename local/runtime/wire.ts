@@ -97,7 +97,8 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 export function jsonError(code: string, message: string, status: number, jsonVersion = '1.1'): HttpReply {
   return {
     status,
-    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code },
+    // AWS sends a request id with every answer; botocore (moto's Step Functions executor) needs it to report the error.
+    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code, 'x-amzn-requestid': `local-${code}` },
     body: JSON.stringify({ __type: code, message }),
   };
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
   CreateClusterCommand,
@@ -12,7 +11,6 @@ import {
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
   UpdateServiceCommand,
@@ -22,6 +20,7 @@ import {
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { defaultAwsvpcConfiguration, registerFargateTaskDefinition } from '../../local/sample-resources.ts';
 import { findFreePort, startMoto, type MotoServer } from '../../local/moto/server.ts';
 import { startLocalRuntime, type EmittedEvent, type LambdaHandler, type LocalRuntime } from '../../local/runtime/proxy.ts';
 
@@ -168,24 +167,9 @@ describe('forwarding', () => {
 
 async function ecsFixture(): Promise<{ ecs: ECSClient; taskDefinitionArn: string; network: NetworkConfiguration }> {
   const ecs = new ECSClient(config);
-  const ec2 = new EC2Client(config);
   await ecs.send(new CreateClusterCommand({ clusterName: 'main' }));
-  const registered = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'web',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 512, essential: true }],
-    }),
-  );
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({}));
-  const network = {
-    awsvpcConfiguration: { subnets: [subnets.Subnets?.[0]?.SubnetId ?? ''], securityGroups: [groups.SecurityGroups?.[0]?.GroupId ?? ''] },
-  };
-  return { ecs, taskDefinitionArn: registered.taskDefinition?.taskDefinitionArn ?? '', network };
+  const taskDefinition = await registerFargateTaskDefinition(ecs, 'web', 'nginx:1');
+  return { ecs, taskDefinitionArn: taskDefinition.taskDefinitionArn as string, network: { awsvpcConfiguration: await defaultAwsvpcConfiguration(config) } };
 }
 
 /** Reads what an EventBridge rule delivered to an SQS queue (moto delivers SQS targets), via SQS's JSON protocol. */
@@ -233,7 +217,7 @@ describe('ECS tasks', () => {
     assert.equal(running['desiredStatus'], 'RUNNING');
     assert.ok(typeof running['startedAt'] === 'string');
     assert.deepEqual((running['containers'] as Record<string, unknown>[]).map((container) => [container['name'], container['lastStatus'], container['taskArn']]), [
-      ['app', 'RUNNING', taskArn],
+      ['web', 'RUNNING', taskArn],
     ]);
 
     await ecs.send(new StopTaskCommand({ cluster: 'main', task: taskArn, reason: 'maintenance' }));
