@@ -327,7 +327,7 @@ describe('ECS services', () => {
     tasks = await running();
     assert.equal(tasks.length, 0);
     const stops = eventsOf('ECS Task State Change').filter((event) => event.detail['lastStatus'] === 'STOPPED');
-    assert.equal(stops.length, 4);
+    assert.equal(stops.length, 4, JSON.stringify(eventsOf('ECS Task State Change').map((event) => [String(event.detail['taskArn']).slice(-6), event.detail['lastStatus'], event.detail['version'], event.detail['startedBy']])));
     assert.ok(stops.every((event) => event.detail['stopCode'] === 'ServiceSchedulerInitiated'));
     assert.ok(eventsOf('ECS Service Action').some((event) => event.detail['eventName'] === 'SERVICE_STEADY_STATE'));
   });
