@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deployConfigSchema } from './deploy-config.ts';
 
 /**
  * Per-service configuration (docs/decisions/0004): which cluster/service it is, and optional sections owned by
@@ -13,8 +14,8 @@ export const serviceConfigSchema = z
   .object({
     cluster: ecsName,
     service: ecsName,
-    /** Blue/green deploys on image push (issue 3). Unvalidated until that section's schema lands. */
-    deploy: z.optional(z.record(z.string(), z.unknown())),
+    /** Blue/green deploys on image push (issue 3): functions/config/deploy-config.ts. */
+    deploy: z.optional(deployConfigSchema),
     /** Step scaling from CloudWatch alarms (issue 4). Unvalidated until that section's schema lands. */
     scaling: z.optional(z.record(z.string(), z.unknown())),
   })
