@@ -4,7 +4,7 @@ import { taskFailure, type TaskState } from './task-state.ts';
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed';
+  kind: 'task-failed' | 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed';
   subject: string;
   cluster: string;
   service?: string;
