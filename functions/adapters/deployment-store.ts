@@ -134,17 +134,23 @@ export class DeploymentStore {
   }
 
   /** Merges fields into the deployment item (status, revisions, execution ARN, operator requests …). */
-  async updateDeployment(cluster: string, service: string, deploymentId: string, fields: Record<string, unknown>, condition?: string): Promise<void> {
+  async updateDeployment(cluster: string, service: string, deploymentId: string, fields: Record<string, unknown>, options: { onlyWhileRunning?: boolean } = {}): Promise<void> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-    const names = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
-    const values = Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value]));
+    const names: Record<string, string> = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
+    const values: Record<string, unknown> = Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value]));
+    let condition = 'attribute_exists(pk)';
+    if (options.onlyWhileRunning) {
+      condition += ' AND #status IN (:starting, :inProgress)';
+      Object.assign(names, { '#status': 'status' });
+      Object.assign(values, { ':starting': 'STARTING', ':inProgress': 'IN_PROGRESS' });
+    }
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tables.state,
           Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
           UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-          ConditionExpression: condition ?? 'attribute_exists(pk)',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
