@@ -1,6 +1,6 @@
 import type { TaskSet } from '@aws-sdk/client-ecs';
 import type { DeployConfig } from '../config/deploy-config.ts';
-import { describeDeployPlan, planDeploy, type DeployStep } from '../domain/deploy-plan.ts';
+import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
 import { deploymentOutcomeNotification, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
 import { DeployPreparationError, PreTrafficCheckFailedError } from '../domain/errors.ts';
@@ -81,13 +81,7 @@ export class BlueGreenWorkflow {
     const greenTargetGroupArn = blueTargetGroupArn === first ? second : first;
     const blueTaskDefinitionArn = blue.taskDefinition ?? '';
     const greenTaskDefinitionArn = request.taskDefinitionArn ?? (await this.registerGreenRevision(blueTaskDefinitionArn, config, request.image));
-    const steps = planDeploy({
-      strategy: config.strategy,
-      finalBakeMinutes: config.finalBakeMinutes,
-      greenStableTimeoutMinutes: config.greenStableTimeoutMinutes,
-      preTraffic: config.loadBalancer.test !== undefined || config.preTrafficHook !== undefined,
-      manualApproval: config.manualApproval,
-    });
+    const steps = planDeployFor(config);
     const context: DeploymentContext = {
       deploymentId,
       cluster,

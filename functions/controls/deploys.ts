@@ -3,7 +3,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '
 import type { ConfigStore } from '../adapters/config-store.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore, DeployRequestOutcome, StoredDeployment } from '../adapters/deployment-store.ts';
-import { describeDeployPlan, planDeploy } from '../domain/deploy-plan.ts';
+import { describeDeployPlan, planDeployFor } from '../domain/deploy-plan.ts';
 import { deploymentIdFor } from '../domain/deploy-trigger.ts';
 import type { DeployRequest } from '../domain/deployment.ts';
 
@@ -97,13 +97,7 @@ export class DeployControls {
   /** What a deploy of this service would do, step by step; changes nothing. */
   async dryRun(target: ServiceRef): Promise<string[]> {
     const deploy = await this.requireDeployConfig(target);
-    const steps = planDeploy({
-      strategy: deploy.strategy,
-      finalBakeMinutes: deploy.finalBakeMinutes,
-      greenStableTimeoutMinutes: deploy.greenStableTimeoutMinutes,
-      preTraffic: deploy.loadBalancer.test !== undefined || deploy.preTrafficHook !== undefined,
-      manualApproval: deploy.manualApproval,
-    });
+    const steps = planDeployFor(deploy);
     return [
       `Deploy plan for ${target.cluster}/${target.service} (${deploy.strategy.type}); containers replaced: ${deploy.image.containers.join(', ')}`,
       ...describeDeployPlan(steps),

@@ -27,6 +27,24 @@ export interface PlanInput {
   manualApproval: boolean;
 }
 
+/** The plan a service's deploy configuration (functions/config/deploy-config.ts) calls for. */
+export function planDeployFor(config: {
+  strategy: ShiftStrategy;
+  finalBakeMinutes: number;
+  greenStableTimeoutMinutes: number;
+  loadBalancer: { test?: unknown };
+  preTrafficHook?: unknown;
+  manualApproval: boolean;
+}): DeployStep[] {
+  return planDeploy({
+    strategy: config.strategy,
+    finalBakeMinutes: config.finalBakeMinutes,
+    greenStableTimeoutMinutes: config.greenStableTimeoutMinutes,
+    preTraffic: config.loadBalancer.test !== undefined || config.preTrafficHook !== undefined,
+    manualApproval: config.manualApproval,
+  });
+}
+
 export function planDeploy(input: PlanInput): DeployStep[] {
   const steps: DeployStep[] = [
     { kind: 'stabilize', name: 'green-stable', greenWeight: 0, blueWeight: 100, seconds: Math.round(input.greenStableTimeoutMinutes * 60) },
