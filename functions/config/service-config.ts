@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deployConfigSchema } from './deploy-config.ts';
 import { scalingConfigSchema } from './scaling-config.ts';
 
 /**
@@ -14,8 +15,8 @@ export const serviceConfigSchema = z
   .object({
     cluster: ecsName,
     service: ecsName,
-    /** Blue/green deploys on image push (issue 3). Unvalidated until that section's schema lands. */
-    deploy: z.optional(z.record(z.string(), z.unknown())),
+    /** Blue/green deploys on image push (issue 3): functions/config/deploy-config.ts. */
+    deploy: z.optional(deployConfigSchema),
     /** Step scaling from CloudWatch alarms (issue 4): functions/config/scaling-config.ts. */
     scaling: z.optional(scalingConfigSchema),
   })

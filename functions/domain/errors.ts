@@ -12,3 +12,26 @@ export class MalformedEventError extends Error {
     this.field = field;
   }
 }
+
+/**
+ * Why a blue/green deploy stops and rolls back (issue 3). The state machine catches them by name; the deployment
+ * history records name and message.
+ */
+export class DeployPreparationError extends Error {
+  override readonly name = 'DeployPreparationError';
+}
+export class GreenTasksFailedError extends Error {
+  override readonly name = 'GreenTasksFailedError';
+}
+export class GreenNotStableError extends Error {
+  override readonly name = 'GreenNotStableError';
+}
+export class RollbackAlarmError extends Error {
+  override readonly name = 'RollbackAlarmError';
+}
+export class PreTrafficCheckFailedError extends Error {
+  override readonly name = 'PreTrafficCheckFailedError';
+}
+export class DeploymentAbortedError extends Error {
+  override readonly name = 'DeploymentAbortedError';
+}

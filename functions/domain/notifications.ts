@@ -7,7 +7,7 @@ export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scali
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | ScalingNotificationKind;
+  kind: 'task-failed' | 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | ScalingNotificationKind;
   subject: string;
   cluster: string;
   service?: string;

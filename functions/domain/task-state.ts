@@ -144,7 +144,7 @@ const FAILURE_STOP_CODES = new Set(['TaskFailedToStart', 'EssentialContainerExit
  * A stop the user or a deployment asked for (UserInitiated, ServiceSchedulerInitiated) is a failure only when an
  * essential container had already exited non-zero, which is how a crash-looping service's tasks look.
  */
-export function taskFailure(task: TaskState): string | undefined {
+export function taskFailure(task: Pick<TaskState, 'containers' | 'stopCode' | 'stoppedReason'> & { lastStatus: string }): string | undefined {
   if (task.lastStatus !== 'STOPPED') return undefined;
   const crashed = task.containers.find((container) => container.exitCode !== undefined && container.exitCode !== 0);
   const stopCodeIsFailure = task.stopCode !== undefined && FAILURE_STOP_CODES.has(task.stopCode);

@@ -3,6 +3,7 @@
  * clients use against moto: JSON 1.0/1.1 (`X-Amz-Target`), awsQuery forms (boto3 inside moto's Step
  * Functions executor), and REST paths for Lambda Invoke.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface CallIdentity {
@@ -97,8 +98,8 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 export function jsonError(code: string, message: string, status: number, jsonVersion = '1.1'): HttpReply {
   return {
     status,
-    // AWS sends a request id with every answer; botocore (moto's Step Functions executor) needs it to report the error.
-    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code, 'x-amzn-requestid': `local-${code}` },
+    // AWS answers every request with a request id; moto's Step Functions executor reads it from error responses.
+    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code, 'x-amzn-requestid': randomUUID() },
     body: JSON.stringify({ __type: code, message }),
   };
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigConflictError, ConfigStore } from '../../functions/adapters/config-store.ts';
-import { InvalidConfigError } from '../../functions/config/service-config.ts';
+import { InvalidConfigError, parseServiceConfig } from '../../functions/config/service-config.ts';
+import { MINIMAL_DEPLOY } from '../fixtures/deploy-config.ts';
 import { STATE_TABLE, useDeployedStack } from './support.ts';
 
 const stack = useDeployedStack();
@@ -11,9 +12,9 @@ describe('ConfigStore on the deployed state table', () => {
     const store = new ConfigStore(stack.documents, STATE_TABLE);
     await store.putServiceConfig({ cluster: 'prod', service: 'web' }, 0);
     await store.putServiceConfig({ cluster: 'prod', service: 'api' }, 0);
-    const updated = await store.putServiceConfig({ cluster: 'prod', service: 'web', deploy: { strategy: 'all-at-once' } }, 1);
+    const updated = await store.putServiceConfig({ cluster: 'prod', service: 'web', deploy: MINIMAL_DEPLOY }, 1);
     assert.equal(updated.revision, 2);
-    assert.deepEqual((await store.getServiceConfig('prod', 'web'))?.config.deploy, { strategy: 'all-at-once' });
+    assert.deepEqual((await store.getServiceConfig('prod', 'web'))?.config.deploy, parseServiceConfig({ cluster: 'prod', service: 'web', deploy: MINIMAL_DEPLOY }).deploy);
     assert.deepEqual((await store.listServiceConfigs()).map((stored) => stored.config.service).sort(), ['api', 'web']);
   });
 

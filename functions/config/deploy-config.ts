@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The `deploy` section of a service configuration (docs/decisions/0007): blue/green deploys on image push with
+ * ECS task sets (EXTERNAL deployment controller) behind ALB weighted target groups. Durations are minutes, and
+ * fractions are allowed (0.5 = 30 s), so the same schema serves production and second-long tests.
+ */
+
+const minutes = z.number().min(0, 'must be 0 or more minutes');
+const percent = z.number().int('must be a whole percentage').min(1, 'must be at least 1').max(99, 'must be at most 99');
+const elbArn = (kind: 'listener' | 'listener-rule' | 'targetgroup') =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${kind}/.+$`), `must be an ELBv2 ${kind} ARN`);
+
+export const deployStrategySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('all-at-once') }).strict(),
+  z.object({ type: z.literal('canary'), percent, bakeMinutes: minutes }).strict(),
+  z.object({ type: z.literal('linear'), stepPercent: percent, intervalMinutes: minutes }).strict(),
+]);
+export type DeployStrategy = z.infer<typeof deployStrategySchema>;
+
+/** A listener, or one rule of it, whose forward action carries the weights. */
+const trafficRouteSchema = z
+  .object({ listenerArn: elbArn('listener'), ruleArn: z.optional(elbArn('listener-rule')) })
+  .strict();
+export type TrafficRoute = z.infer<typeof trafficRouteSchema>;
+
+/** Run against the test listener before production traffic moves: a Lambda to invoke or an HTTPS URL to GET. */
+const preTrafficHookSchema = z.union([
+  z
+    .object({
+      lambda: z
+        .string()
+        .regex(/^harbormaster-hook-[A-Za-z0-9_-]{1,46}$/, 'must be a Lambda function name starting with harbormaster-hook- (the only ones Harbormaster may invoke)'),
+    })
+    .strict(),
+  z.object({ url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }) }).strict(),
+]);
+
+export const deployConfigSchema = z
+  .object({
+    /** Which pushes deploy this service: an ECR repository and a tag pattern (`*` matches any run of characters). */
+    image: z
+      .object({
+        repository: z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name'),
+        tagPattern: z.string().regex(/^[A-Za-z0-9_.*-]{1,128}$/, 'must be 1–128 tag characters or *').default('*'),
+        /** Containers whose image the push replaces; every other field of the task definition is kept. */
+        containers: z.array(z.string().min(1)).min(1, 'must name at least one container'),
+      })
+      .strict(),
+    strategy: deployStrategySchema,
+    /** Bake after green became primary, before blue is deleted. */
+    finalBakeMinutes: minutes.default(0),
+    /** How long green may take to have all its tasks running before the deploy rolls back. */
+    greenStableTimeoutMinutes: z.number().positive('must be more than 0 minutes').default(10),
+    /** How often green tasks, rollback alarms and operator requests are checked while waiting or baking. */
+    checkIntervalSeconds: z.number().int().min(1).max(300).default(15),
+    loadBalancer: z
+      .object({
+        production: trafficRouteSchema,
+        test: z.optional(trafficRouteSchema),
+        /** Blue serves today; each deploy brings green up on whichever of the two is idle. */
+        targetGroupArns: z.tuple([elbArn('targetgroup'), elbArn('targetgroup')]),
+      })
+      .strict()
+      .refine((lb) => lb.targetGroupArns[0] !== lb.targetGroupArns[1], { message: 'targetGroupArns must name two different target groups', path: ['targetGroupArns'] }),
+    /** CloudWatch alarm names; any of them in ALARM during a deploy rolls it back. */
+    rollbackAlarms: z.array(z.string().min(1).max(255)).default([]),
+    preTrafficHook: z.optional(preTrafficHookSchema),
+    /** Pause before production traffic moves until an operator approves (or aborts). */
+    manualApproval: z.boolean().default(false),
+    /** Notification routes (names the notifier resolves to Slack channels / webhooks); empty = the default route. */
+    notify: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export type DeployConfig = z.infer<typeof deployConfigSchema>;

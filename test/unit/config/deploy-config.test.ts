@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidConfigError, parseServiceConfig } from '../../../functions/config/service-config.ts';
+import { MINIMAL_DEPLOY } from '../../fixtures/deploy-config.ts';
+
+const withDeploy = (deploy: Record<string, unknown>) => ({ cluster: 'prod', service: 'web', deploy: { ...MINIMAL_DEPLOY, ...deploy } });
+
+describe('the deploy section of a service configuration', () => {
+  it('fills in defaults for a minimal section', () => {
+    const deploy = parseServiceConfig(withDeploy({})).deploy;
+    assert.deepEqual(
+      { tagPattern: deploy?.image.tagPattern, finalBake: deploy?.finalBakeMinutes, timeout: deploy?.greenStableTimeoutMinutes, interval: deploy?.checkIntervalSeconds, alarms: deploy?.rollbackAlarms, approval: deploy?.manualApproval, notify: deploy?.notify },
+      { tagPattern: '*', finalBake: 0, timeout: 10, interval: 15, alarms: [], approval: false, notify: [] },
+    );
+  });
+
+  const valid: Array<[string, Record<string, unknown>]> = [
+    ['a canary with a fractional bake', { strategy: { type: 'canary', percent: 10, bakeMinutes: 0.25 } }],
+    ['a linear strategy', { strategy: { type: 'linear', stepPercent: 20, intervalMinutes: 3 } }],
+    ['a listener rule and a test listener', { loadBalancer: { ...MINIMAL_DEPLOY.loadBalancer, production: { ...MINIMAL_DEPLOY.loadBalancer.production, ruleArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee' }, test: { listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65' } } }],
+    ['a Lambda pre-traffic hook', { preTrafficHook: { lambda: 'harbormaster-hook-smoke' } }],
+    ['an HTTPS pre-traffic hook', { preTrafficHook: { url: 'https://web.example.com/health' } }],
+  ];
+  for (const [name, deploy] of valid) {
+    it(`accepts ${name}`, () => assert.doesNotThrow(() => parseServiceConfig(withDeploy(deploy))));
+  }
+
+  const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['an unknown strategy', { strategy: { type: 'big-bang' } }, /deploy\.strategy\.type: Invalid discriminator value\. Expected 'all-at-once' \| 'canary' \| 'linear'/],
+    ['a canary of 0 %', { strategy: { type: 'canary', percent: 0, bakeMinutes: 5 } }, /deploy\.strategy\.percent: must be at least 1/],
+    ['a canary of 100 %', { strategy: { type: 'canary', percent: 100, bakeMinutes: 5 } }, /deploy\.strategy\.percent: must be at most 99/],
+    ['a fractional linear step', { strategy: { type: 'linear', stepPercent: 12.5, intervalMinutes: 1 } }, /deploy\.strategy\.stepPercent: must be a whole percentage/],
+    ['a negative bake', { strategy: { type: 'canary', percent: 10, bakeMinutes: -1 } }, /deploy\.strategy\.bakeMinutes: must be 0 or more minutes/],
+    ['no container to replace', { image: { repository: 'web', containers: [] } }, /deploy\.image\.containers: must name at least one container/],
+    ['an uppercase repository', { image: { repository: 'Web', containers: ['app'] } }, /deploy\.image\.repository: must be an ECR repository name/],
+    ['a tag pattern with a slash', { image: { repository: 'web', tagPattern: 'release/*', containers: ['app'] } }, /deploy\.image\.tagPattern: must be 1–128 tag characters or \*/],
+    ['the same target group twice', { loadBalancer: { ...MINIMAL_DEPLOY.loadBalancer, targetGroupArns: [MINIMAL_DEPLOY.loadBalancer.targetGroupArns[0], MINIMAL_DEPLOY.loadBalancer.targetGroupArns[0]] } }, /deploy\.loadBalancer\.targetGroupArns: targetGroupArns must name two different target groups/],
+    ['a target group where a listener belongs', { loadBalancer: { ...MINIMAL_DEPLOY.loadBalancer, production: { listenerArn: MINIMAL_DEPLOY.loadBalancer.targetGroupArns[0] } } }, /deploy\.loadBalancer\.production\.listenerArn: must be an ELBv2 listener ARN/],
+    ['a plain-HTTP hook', { preTrafficHook: { url: 'http://web.example.com/health' } }, /deploy\.preTrafficHook/],
+    ['a hook Lambda Harbormaster may not invoke', { preTrafficHook: { lambda: 'payments-prod-refund' } }, /deploy\.preTrafficHook/],
+    ['an unknown key', { bakeTime: 5 }, /deploy: Unrecognized key: "bakeTime"/],
+  ];
+  for (const [name, deploy, message] of invalid) {
+    it(`rejects ${name} with a message naming the path`, () => {
+      assert.throws(() => parseServiceConfig(withDeploy(deploy)), (error: unknown) => error instanceof InvalidConfigError && message.test(error.message));
+    });
+  }
+});
