@@ -131,7 +131,8 @@ function ageIndependentReasons(input: Omit<FamilyCleanupInput, 'now'>): Map<numb
  */
 export function revisionsNeedingAge(input: Omit<FamilyCleanupInput, 'now'>): number[] {
   const reasons = ageIndependentReasons(input);
-  return input.revisions.filter((info) => !reasons.has(info.revision)).map((info) => info.revision).sort((a, b) => a - b);
+  const ageMatters = (info: RevisionInfo) => (info.status === 'ACTIVE' ? input.settings.minAgeDays : input.settings.inactiveRetentionDays) > 0;
+  return input.revisions.filter((info) => !reasons.has(info.revision) && ageMatters(info)).map((info) => info.revision).sort((a, b) => a - b);
 }
 
 export function planFamilyCleanup(input: FamilyCleanupInput): FamilyCleanupPlan {
