@@ -16,7 +16,7 @@ export interface EcsFailure {
 
 export interface FamilyOutcome {
   family: string;
-  /** planned: dry run; cleaned: everything applied; partial: some revisions refused (see failures). */
+  /** planned: dry run (counts are what it would do); cleaned: everything applied; partial: some revisions refused (see failures). */
   status: 'planned' | 'cleaned' | 'partial';
   kept: number;
   keptByReason: Partial<Record<KeepReasonCode, number>>;
@@ -53,7 +53,8 @@ export function summarizeFamily(
     for (const code of new Set(kept.reasons.map((reason) => reason.code))) keptByReason[code] = (keptByReason[code] ?? 0) + 1;
   }
   const base = { family: plan.family, kept: plan.keep.length, keptByReason };
-  if (!applied) return { ...base, status: 'planned', deregistered: 0, deleted: 0, failures: [] };
+  // A dry run reports what it would do.
+  if (!applied) return { ...base, status: 'planned', deregistered: plan.deregister.length, deleted: plan.delete.length, failures: [] };
   const failures: RevisionFailure[] = [
     ...applied.deregisterFailures.map((failure) => revisionFailure(failure, 'deregister')),
     // A revision already gone was deleted by an earlier, interrupted run: done, not failed.

@@ -3,6 +3,7 @@
  * clients use against moto: JSON 1.0/1.1 (`X-Amz-Target`), awsQuery forms (boto3 inside moto's Step
  * Functions executor), and REST paths for Lambda Invoke.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface CallIdentity {
@@ -94,10 +95,11 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 }
 
 /** AWS JSON-protocol error body plus the header the SDK reads the error code from. */
+/** An AWS JSON error answer. AWS always sends a request id; boto3 callers (moto's executor) read it from error responses. */
 export function jsonError(code: string, message: string, status: number, jsonVersion = '1.1'): HttpReply {
   return {
     status,
-    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code },
+    headers: { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amzn-errortype': code, 'x-amzn-requestid': randomUUID() },
     body: JSON.stringify({ __type: code, message }),
   };
 }

@@ -337,7 +337,7 @@ describe('moto Step Functions executor with launcher fixes', () => {
     assert.deepEqual(invocations.map((i) => `${i.name}:${i.type}`), ['double:RequestResponse', 'double:RequestResponse', 'explode:RequestResponse']);
   });
 
-  it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED rules do not', async () => {
+  it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED and schedule-only rules do not', async () => {
     functions.set('sink', () => undefined);
     const machine = await createStateMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     await events.send(new PutRuleCommand({ Name: 'on-push', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
@@ -352,6 +352,8 @@ describe('moto Step Functions executor with launcher fixes', () => {
     );
     await events.send(new PutRuleCommand({ Name: 'off', State: 'DISABLED', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
     await events.send(new PutTargetsCommand({ Rule: 'off', Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:disabled-sink` }] }));
+    await events.send(new PutRuleCommand({ Name: 'nightly', ScheduleExpression: 'cron(0 3 * * ? *)' }));
+    await events.send(new PutTargetsCommand({ Rule: 'nightly', Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:schedule-sink` }] }));
 
     const put = await events.send(
       new PutEventsCommand({ Entries: [{ Source: 'hm.test', DetailType: 'ECR Image Action', Detail: JSON.stringify({ tag: 'v7' }) }] }),
@@ -378,6 +380,7 @@ describe('moto Step Functions executor with launcher fixes', () => {
 
     await sleep(200);
     assert.equal(invocations.filter((i) => i.name === 'disabled-sink').length, 0);
+    assert.equal(invocations.filter((i) => i.name === 'schedule-sink').length, 0, 'a schedule rule matches no event');
   });
 
   it('fix 8: aws-sdk:elasticloadbalancingv2 tasks reach ELBv2', async () => {
