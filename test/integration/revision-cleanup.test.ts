@@ -18,6 +18,9 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigStore } from '../../functions/adapters/config-store.ts';
+import type { FailedFamily, FamilyOutcome } from '../../functions/domain/cleanup-outcome.ts';
+import type { FamilyCleanupPlan } from '../../functions/domain/revision-cleanup.ts';
+import type { RunSummary } from '../../functions/handlers/cleanup-record-run.ts';
 import { defaultNetworkConfiguration } from '../../local/runtime/upstream.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, scanAll, useDeployedStack, type StackUnderTest } from './support.ts';
 
@@ -58,16 +61,18 @@ async function runCleanup(name: string, input: Record<string, unknown> = {}): Pr
   }
 }
 
-function summaryOf(execution: DescribeExecutionCommandOutput): Record<string, any> {
+function summaryOf(execution: DescribeExecutionCommandOutput): RunSummary {
   assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-  return JSON.parse(execution.output ?? '{}') as Record<string, any>;
+  return JSON.parse(execution.output ?? '{}') as RunSummary;
 }
 
-async function familyRecords(runId: string): Promise<Map<string, Record<string, any>>> {
+const familyNamed = (summary: RunSummary, family: string) => summary.families?.find((outcome) => outcome.family === family);
+
+async function familyRecords(runId: string): Promise<Map<string, { plan: FamilyCleanupPlan; outcome: FamilyOutcome }>> {
   const { Items } = await stack.documents.send(
     new QueryCommand({ TableName: STATE_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CLEANUP_RUN#${runId}` } }),
   );
-  return new Map((Items ?? []).map((item) => [String(item['family']), item]));
+  return new Map((Items ?? []).map((item) => [String(item['family']), item as { plan: FamilyCleanupPlan; outcome: FamilyOutcome }]));
 }
 
 /**
@@ -125,45 +130,44 @@ describe('revision cleanup on the local AWS', () => {
 
     // Dry run: returns and records the plan, with a reason for every keep, and changes nothing.
     const dry = summaryOf(await runCleanup('dry', { dryRun: true }));
-    assert.equal(dry['status'], 'planned');
-    assert.deepEqual(dry['totals'], { families: 4, failedFamilies: 0, kept: KEPT, deregistered: REMOVED, deleted: REMOVED, revisionFailures: 0 });
-    const plannedWeb = (dry['families'] as Array<Record<string, unknown>>).find((family) => family['family'] === 'web');
-    assert.deepEqual(plannedWeb, { family: 'web', status: 'planned', kept: 7, keptByReason: { 'rollback-target': 1, 'in-use': 1, latest: 5 }, deregistered: 53, deleted: 53, failures: [] });
+    assert.equal(dry.status, 'planned');
+    assert.deepEqual(dry.totals, { families: 4, failedFamilies: 0, kept: KEPT, deregistered: REMOVED, deleted: REMOVED, revisionFailures: 0 });
+    assert.deepEqual(familyNamed(dry, 'web'), { family: 'web', status: 'planned', kept: 7, keptByReason: { 'rollback-target': 1, 'in-use': 1, latest: 5 }, deregistered: 53, deleted: 53, failures: [] });
     for (const [family, count] of Object.entries(REVISIONS)) assert.deepEqual(await revisions(ecs, family, 'ACTIVE'), range(1, count), `${family} untouched by the dry run`);
-    const plans = await familyRecords(String(dry['runId']));
+    const plans = await familyRecords(dry.runId);
     assert.deepEqual([...plans.keys()].sort(), CLEANED);
-    const webPlan = plans.get('web')?.['plan'] as { keep: Array<{ revision: number; reasons: Array<{ code: string; detail: string }> }>; deregister: number[]; delete: number[] };
+    const webPlan = plans.get('web')?.plan as FamilyCleanupPlan;
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 40)?.reasons, [{ code: 'in-use', detail: 'service prod/web: PRIMARY deployment' }]);
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 39)?.reasons, [{ code: 'rollback-target', detail: 'rollback target of service prod/web (runs revision 40)' }]);
     assert.deepEqual(webPlan.deregister, [...range(1, 38), ...range(41, 55)]);
     assert.deepEqual(webPlan.delete, webPlan.deregister, 'retention 0: deleted in the run that deregisters them');
-    const apiReasons = (plans.get('api')?.['plan'] as typeof webPlan).keep.filter((kept) => kept.revision <= 30).map((kept) => [kept.revision, kept.reasons.map((reason) => reason.code)]);
+    const apiReasons = (plans.get('api')?.plan as FamilyCleanupPlan).keep.filter((kept) => kept.revision <= 30).map((kept) => [kept.revision, kept.reasons.map((reason) => reason.code)]);
     assert.deepEqual(apiReasons, [[20, ['in-use']], [29, ['rollback-target']], [30, ['in-use']]]);
-    const batchInUse = (plans.get('batch')?.['plan'] as typeof webPlan).keep.find((kept) => kept.revision === 10)?.reasons[0]?.detail;
+    const batchInUse = (plans.get('batch')?.plan as FamilyCleanupPlan).keep.find((kept) => kept.revision === 10)?.reasons[0]?.detail;
     assert.match(String(batchInUse), /^task prod\/[0-9a-f-]+: RUNNING task$/);
-    const cronInUse = (plans.get('cron')?.['plan'] as typeof webPlan).keep.filter((kept) => kept.revision < 10).map((kept) => kept.reasons[0]?.detail);
+    const cronInUse = (plans.get('cron')?.plan as FamilyCleanupPlan).keep.filter((kept) => kept.revision < 10).map((kept) => kept.reasons[0]?.detail);
     assert.deepEqual(cronInUse, ['rule default/nightly-cron: target cron', 'schedule default/hourly-cron: ENABLED schedule']);
 
     // The real run applies exactly that plan.
     const applied = summaryOf(await runCleanup('apply'));
-    assert.equal(applied['status'], 'succeeded');
-    assert.deepEqual(applied['totals'], dry['totals']);
+    assert.equal(applied.status, 'succeeded');
+    assert.deepEqual(applied.totals, dry.totals);
     for (const [family, expected] of Object.entries(EXPECTED_ACTIVE)) {
       assert.deepEqual(await revisions(ecs, family, 'ACTIVE'), expected, `${family}: ACTIVE revisions`);
       assert.deepEqual(await revisions(ecs, family, 'INACTIVE'), [], `${family}: nothing left INACTIVE`);
     }
-    const run = await getItem(stack.documents, { pk: 'CLEANUP', sk: `RUN#${String(applied['runId'])}` });
+    const run = await getItem(stack.documents, { pk: 'CLEANUP', sk: `RUN#${applied.runId}` });
     assert.equal(run?.['status'], 'succeeded');
-    assert.deepEqual(run?.['totals'], applied['totals']);
-    assert.equal((await familyRecords(String(applied['runId']))).get('web')?.['outcome'].status, 'cleaned');
+    assert.deepEqual(run?.['totals'], applied.totals);
+    assert.equal((await familyRecords(applied.runId)).get('web')?.outcome.status, 'cleaned');
 
     // Re-running changes nothing.
     const rerun = summaryOf(await runCleanup('rerun'));
-    assert.deepEqual(rerun['totals'], { families: 4, failedFamilies: 0, kept: KEPT, deregistered: 0, deleted: 0, revisionFailures: 0 });
+    assert.deepEqual(rerun.totals, { families: 4, failedFamilies: 0, kept: KEPT, deregistered: 0, deleted: 0, revisionFailures: 0 });
     for (const [family, expected] of Object.entries(EXPECTED_ACTIVE)) assert.deepEqual(await revisions(ecs, family, 'ACTIVE'), expected);
 
     const notifications = (await scanAll(stack.documents, OUTBOX_TABLE)).sort((a, b) => String(a['createdAt']).localeCompare(String(b['createdAt'])));
-    assert.deepEqual(notifications.map((item) => item['pk']), [dry, applied, rerun].map((summary) => `cleanup-completed#${String(summary['runId'])}`), 'each run announced once');
+    assert.deepEqual(notifications.map((item) => item['pk']), [dry, applied, rerun].map((summary) => `cleanup-completed#${summary.runId}`), 'each run announced once');
     assert.match(String(notifications[0]?.['subject']), new RegExp(`dry run dry planned: would deregister ${REMOVED}, would delete ${REMOVED}, kept ${KEPT} revisions in 4 families`));
     assert.match(String(notifications[1]?.['subject']), new RegExp(`apply succeeded: deregistered ${REMOVED}, deleted ${REMOVED}`));
   });
@@ -173,9 +177,8 @@ describe('revision cleanup on the local AWS', () => {
     await registerRevisions(ecs, 'young', 12);
     await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'young:1' }));
     const summary = summaryOf(await runCleanup('defaults'));
-    assert.equal(summary['dryRun'], true, 'without a stored configuration a run is a dry run');
-    const [young] = summary['families'] as Array<Record<string, any>>;
-    assert.deepEqual(young?.['keptByReason'], { 'within-retention': 1, 'younger-than-min-age': 6, latest: 5 });
+    assert.equal(summary.dryRun, true, 'without a stored configuration a run is a dry run');
+    assert.deepEqual((familyNamed(summary, 'young') as FamilyOutcome).keptByReason, { 'within-retention': 1, 'younger-than-min-age': 6, latest: 5 });
     assert.deepEqual(await revisions(ecs, 'young', 'ACTIVE'), range(2, 12));
   });
 
@@ -185,7 +188,7 @@ describe('revision cleanup on the local AWS', () => {
     await configure(stack, { ...APPLY_SETTINGS, keepLatest: 3 });
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DeleteTaskDefinitions', times: 2 });
     const summary = summaryOf(await runCleanup('throttled'));
-    assert.deepEqual(summary['totals'], { families: 1, failedFamilies: 0, kept: 3, deregistered: 27, deleted: 27, revisionFailures: 0 });
+    assert.deepEqual(summary.totals, { families: 1, failedFamilies: 0, kept: 3, deregistered: 27, deleted: 27, revisionFailures: 0 });
     assert.deepEqual(await revisions(ecs, 'worker', 'ACTIVE'), [28, 29, 30]);
     assert.deepEqual(await revisions(ecs, 'worker', 'INACTIVE'), []);
     assert.equal(stack.aws.runtime.faults.hasThrottleFor('ecs'), false, 'both throttles were hit and retried');
@@ -200,14 +203,13 @@ describe('revision cleanup on the local AWS', () => {
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DescribeTaskDefinition', times: 1000 });
     const summary = summaryOf(await runCleanup('isolated'));
     stack.aws.runtime.faults.clear();
-    assert.equal(summary['status'], 'partial');
-    assert.deepEqual(summary['failedFamilies'], ['old-and-many']);
-    const failed = (summary['families'] as Array<Record<string, any>>).find((family) => family['family'] === 'old-and-many');
-    assert.equal(failed?.['error'], 'EcsThrottledError');
+    assert.equal(summary.status, 'partial');
+    assert.deepEqual(summary.failedFamilies, ['old-and-many']);
+    assert.equal((familyNamed(summary, 'old-and-many') as FailedFamily).error, 'EcsThrottledError');
     assert.deepEqual(await revisions(ecs, 'old-and-many', 'ACTIVE'), range(1, 12), 'the failed family is untouched');
-    const records = await familyRecords(String(summary['runId']));
-    assert.equal(records.get('few')?.['outcome'].status, 'cleaned');
-    const run = await getItem(stack.documents, { pk: 'CLEANUP', sk: `RUN#${String(summary['runId'])}` });
+    const records = await familyRecords(summary.runId);
+    assert.equal(records.get('few')?.outcome.status, 'cleaned');
+    const run = await getItem(stack.documents, { pk: 'CLEANUP', sk: `RUN#${summary.runId}` });
     assert.equal(run?.['status'], 'partial');
   });
 
