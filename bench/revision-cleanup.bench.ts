@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { countCommands } from './call-counter.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
@@ -22,14 +23,7 @@ const SETTINGS = { keepLatest: 10, minAgeDays: 0, inactiveRetentionDays: 0, dryR
 process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
 
 // The cleanup Lambdas run in this process and share this client module, so this middleware sees their ECS calls.
-const ecsCalls: string[] = [];
-sharedEcsClient().middlewareStack.add(
-  (next, context) => async (args) => {
-    ecsCalls.push(String(context.commandName));
-    return next(args);
-  },
-  { step: 'initialize', name: 'benchCallCounter' },
-);
+const ecsCalls = countCommands(sharedEcsClient());
 
 const aws = await startLocalAws({ stage: 'local' });
 try {
