@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { countCommands } from './call-counter.ts';
 import { sharedDocumentClient } from '../functions/adapters/aws-clients.ts';
 import { parseTaskStateChange } from '../functions/domain/task-state.ts';
 import { startLocalAws } from '../local/local-aws.ts';
@@ -16,14 +17,7 @@ const EVENTS_PER_SCENARIO = 200;
 process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
 
 // Handlers run in this process and share this client module, so a middleware here sees every call they make.
-const dynamoCalls: string[] = [];
-sharedDocumentClient().middlewareStack.add(
-  (next, context) => async (args) => {
-    dynamoCalls.push(String(context.commandName));
-    return next(args);
-  },
-  { step: 'initialize', name: 'benchCallCounter' },
-);
+const dynamoCalls = countCommands(sharedDocumentClient());
 
 const running = (id: string, version: number) => taskStateChange({ taskArn: taskArn(id), version, updatedAt: new Date(1_800_000_000_000 + version * 1000).toISOString() });
 const crashed = (id: string, version: number) =>

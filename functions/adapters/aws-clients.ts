@@ -1,5 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 
 /**
  * SDK clients, built once per Lambda container on first use and reused by every invocation.
@@ -13,4 +16,23 @@ export function sharedDocumentClient(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
+}
+
+let ecsClient: ECSClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
+let schedulerClient: SchedulerClient | undefined;
+
+export function sharedEcsClient(): ECSClient {
+  ecsClient ??= new ECSClient({});
+  return ecsClient;
+}
+
+export function sharedEventBridgeClient(): EventBridgeClient {
+  eventBridgeClient ??= new EventBridgeClient({});
+  return eventBridgeClient;
+}
+
+export function sharedSchedulerClient(): SchedulerClient {
+  schedulerClient ??= new SchedulerClient({});
+  return schedulerClient;
 }

@@ -39,11 +39,12 @@ export class InvalidConfigError extends Error {
 export function parseServiceConfig(input: unknown): ServiceConfig {
   const result = serviceConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const subject = describeSubject(input);
-  throw new InvalidConfigError(
-    subject,
-    result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
-  );
+  throw new InvalidConfigError(describeSubject(input), issueMessages(result.error));
+}
+
+/** One line per problem: the path (or `(root)`) and what was expected. */
+export function issueMessages(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }
 
 function describeSubject(input: unknown): string {

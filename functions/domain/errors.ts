@@ -35,3 +35,13 @@ export class PreTrafficCheckFailedError extends Error {
 export class DeploymentAbortedError extends Error {
   override readonly name = 'DeploymentAbortedError';
 }
+
+/** ECS refused a call for its rate limit even after the SDK's own retries; Step Functions retries with backoff. */
+export class EcsThrottledError extends Error {
+  override readonly name = 'EcsThrottledError';
+}
+
+/** An ECS, EventBridge or Scheduler call failed for a reason other than throttling; `cause` holds the SDK error. */
+export class AwsCallError extends Error {
+  override readonly name = 'AwsCallError';
+}

@@ -127,6 +127,6 @@ describe('blue/green deploy on image push', () => {
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'CreateTaskSet', times: 100 });
     const { result } = await deployOnPush(stack, target);
     assert.equal(result.error, 'DeploymentRolledBack', JSON.stringify(result));
-    await assertRolledBack(stack, target, /ecsException: Rate exceeded/);
+    await assertRolledBack(stack, target, /Ecs\.EcsException: Rate exceeded/);
   });
 });

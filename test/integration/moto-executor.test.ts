@@ -272,15 +272,19 @@ describe('moto Step Functions executor with launcher fixes', () => {
     );
   });
 
-  it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED rules do not', async () => {
+  it('fix 7: EventBridge rules deliver to Lambda and Step Functions targets; DISABLED and schedule-only rules do not', async () => {
     const sunk: unknown[] = [];
     const disabledSunk: unknown[] = [];
+    const scheduleSunk: unknown[] = [];
     functions.set('sink', async (event) => {
       sunk.push(event);
     });
-    // Registered too, so a (wrong) delivery through the DISABLED rule would be answered and recorded.
+    // Registered too, so a (wrong) delivery through the DISABLED or schedule-only rule would be answered and recorded.
     functions.set('disabled-sink', async (event) => {
       disabledSunk.push(event);
+    });
+    functions.set('schedule-sink', async (event) => {
+      scheduleSunk.push(event);
     });
     const machine = await createStateMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     await events.send(new PutRuleCommand({ Name: 'on-push', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
@@ -295,6 +299,8 @@ describe('moto Step Functions executor with launcher fixes', () => {
     );
     await events.send(new PutRuleCommand({ Name: 'off', State: 'DISABLED', EventPattern: JSON.stringify({ source: ['hm.test'] }) }));
     await events.send(new PutTargetsCommand({ Rule: 'off', Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:disabled-sink` }] }));
+    await events.send(new PutRuleCommand({ Name: 'nightly', ScheduleExpression: 'cron(0 3 * * ? *)' }));
+    await events.send(new PutTargetsCommand({ Rule: 'nightly', Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:schedule-sink` }] }));
 
     const put = await events.send(
       new PutEventsCommand({ Entries: [{ Source: 'hm.test', DetailType: 'ECR Image Action', Detail: JSON.stringify({ tag: 'v7' }) }] }),
@@ -326,6 +332,7 @@ describe('moto Step Functions executor with launcher fixes', () => {
     await runtime.idle();
     assert.equal(runtime.invocations.filter((i) => i.functionName === 'disabled-sink').length, 0);
     assert.deepEqual(disabledSunk, []);
+    assert.deepEqual(scheduleSunk, [], 'a schedule rule matches no event');
   });
 
   it('fix 8: aws-sdk:elasticloadbalancingv2 tasks reach ELBv2', async () => {

@@ -16,6 +16,24 @@ interface Resource {
   Properties: Record<string, unknown>;
 }
 
+/**
+ * Actions AWS authorises only on Resource '*' (no resource-level permissions, per the Service Authorization
+ * Reference). A statement may grant them on '*' only with a Condition that narrows it (e.g. aws:RequestedRegion).
+ */
+const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set([
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:ListTasks',
+  'ecs:ListTaskDefinitionFamilies',
+  'ecs:ListTaskDefinitions',
+  'ecs:DescribeTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'events:ListEventBuses',
+  'scheduler:ListSchedules',
+  // Reads the scaled metric while an alarm stays in ALARM (step scaling).
+  'cloudwatch:GetMetricData',
+]);
+
 let packaged: PackagedStack;
 let resources: Record<string, Resource>;
 
@@ -23,10 +41,6 @@ let resources: Record<string, Resource>;
  * Actions AWS authorises only on Resource "*" (no resource-level permissions, no condition keys), each with the
  * reason; every other statement must name its resources.
  */
-const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: Record<string, string> = {
-  'cloudwatch:GetMetricData': 'reads the scaled metric while an alarm stays in ALARM (step scaling)',
-};
-
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 describe('the packaged stack', () => {
@@ -65,21 +79,33 @@ describe('the packaged stack', () => {
     const roleRefs = ofType('AWS::Lambda::Function').map(([, fn]) => JSON.stringify(fn.Properties['Role']));
     assert.equal(new Set(roleRefs).size, roleRefs.length, 'no two functions share a role');
     for (const [name, role] of ofType('AWS::IAM::Role')) {
-      const statements = (role.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Array<{ Resource: unknown; Action: unknown }> } }>).flatMap(
+      const statements = (role.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Array<{ Resource: unknown; Action: unknown; Condition?: unknown }> } }>).flatMap(
         (policy) => policy.PolicyDocument.Statement,
       );
       for (const statement of statements) {
-        const onlyOnEverything = [statement.Action].flat().every((action) => String(action) in ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
-        if (!onlyOnEverything) assert.notEqual(statement.Resource, '*', `${name} grants ${JSON.stringify(statement.Action)} on every resource`);
+        if (statement.Resource === '*') {
+          const actions = [statement.Action].flat().map(String);
+          const unscopable = actions.every((action) => ACTIONS_WITHOUT_RESOURCE_SCOPE.has(action));
+          assert.ok(unscopable && statement.Condition !== undefined, `${name} grants ${JSON.stringify(statement.Action)} on every resource`);
+        }
         assert.ok(![statement.Action].flat().some((action) => String(action).endsWith(':*')), `${name} grants a whole service`);
       }
     }
   });
 
   it('routes each ingested event type to its function by an EventBridge rule', () => {
-    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties['EventPattern'] as { 'detail-type': string[] });
+    const patterns = ofType('AWS::Events::Rule').flatMap(([, rule]) => (rule.Properties['EventPattern'] ? [rule.Properties['EventPattern'] as { 'detail-type': string[] }] : []));
     const detailTypes = patterns.flatMap((pattern) => pattern['detail-type']).sort();
     assert.deepEqual(detailTypes, ['CloudWatch Alarm State Change', 'ECR Image Action', 'ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change']);
+  });
+
+  it('starts the revision cleanup on a schedule, with explicit input, as a role that may only start it', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, rule]) => rule.Properties['ScheduleExpression'] !== undefined);
+    assert.deepEqual(schedules.map(([name]) => name), ['RevisionCleanupSchedule']);
+    const [target] = (schedules[0]?.[1].Properties['Targets'] ?? []) as Array<{ Arn: unknown; Input: string; RoleArn: unknown }>;
+    assert.deepEqual(target?.Arn, { Ref: 'RevisionCleanupStateMachine' });
+    assert.deepEqual(JSON.parse(target?.Input ?? 'null'), { trigger: 'schedule' });
+    assert.deepEqual(target?.RoleArn, { 'Fn::GetAtt': ['RevisionCleanupScheduleRole', 'Arn'] });
   });
 
   it('keeps secrets out of function environments', () => {

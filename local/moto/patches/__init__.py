@@ -12,6 +12,7 @@ from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
 from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
+from .ecs_task_definition_times import fix_12_task_definition_times
 from .events import fix_7_events_targets
 from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
 from .sfn_integrations import (
@@ -21,6 +22,7 @@ from .sfn_integrations import (
 )
 from .sfn_jsonata import fix_4_jsonata
 from .sfn_jsonpath import fix_5_jsonpath_definite_index
+from .sfn_service_error_names import fix_13_sfn_service_error_names
 
 # Order matters only for fix 10: it must run before any state machine is created.
 FIXES = (
@@ -35,6 +37,8 @@ FIXES = (
     fix_8_service_name_overrides,
     fix_9_cfn_state_machine_definition,
     fix_11_atomic_dynamodb_writes,
+    fix_12_task_definition_times,
+    fix_13_sfn_service_error_names,
 )
 
 

@@ -1,7 +1,8 @@
 """Fix 7: EventBridge rules deliver to Lambda and Step Functions targets.
 
 moto 5.2.1's Rule.send_to_targets raises NotImplementedError for Lambda/SFN targets (PutEvents
-answers 500) and delivers for DISABLED rules. Lambda targets become an async Invoke POSTed to
+answers 500), delivers for DISABLED rules, and treats a schedule-only rule (no pattern) as matching
+every event. Lambda targets become an async Invoke POSTed to
 the local runtime on MOTO_PORT; Step Functions targets start an execution in moto's own
 Step Functions backend. Delivery happens before PutEvents answers: the async Invoke is accepted
 (202) at once by the runtime, which then tracks the invocation, so "PutEvents returned, runtime
@@ -129,6 +130,10 @@ def fix_7_events_targets() -> None:
     def send_to_targets(self, original_event, transform_input=True):  # type: ignore[no-untyped-def]
         if getattr(self, "state", "ENABLED") == "DISABLED":
             return
+        # moto matches an empty pattern to every event, so a schedule-only rule fired on every PutEvents;
+        # in EventBridge a rule without a pattern is driven by its schedule alone.
+        if not self.event_pattern.get_pattern():
+            return
         if not self.event_pattern.matches_event(original_event):
             return
         ours, others = [], []
@@ -156,4 +161,4 @@ def fix_7_events_targets() -> None:
                     + ", ".join(t.get("Arn", "?") for t in others))
 
     rule_cls.send_to_targets = send_to_targets
-    applied(7, "EventBridge Lambda targets -> async Invoke on MOTO_PORT, SFN targets -> StartExecution, DISABLED rules skipped")
+    applied(7, "EventBridge Lambda targets -> async Invoke on MOTO_PORT, SFN targets -> StartExecution, DISABLED and schedule-only rules skipped")
