@@ -122,6 +122,18 @@ describe('blue/green deploy on image push', () => {
     assert.deepEqual(await deployOutboxKinds(stack), ['deploy-failed']);
   });
 
+  it('rides out ECS throttling: CreateTaskSet and DeleteTaskSet are retried, the deploy completes', async () => {
+    const target = await createBlueGreenService(stack.aws.clientConfig);
+    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'CreateTaskSet', times: 2 });
+    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DeleteTaskSet', times: 1 });
+    const { result } = await deployOnPush(stack, target);
+    assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result));
+    assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
+    const live = await taskSets(target);
+    assert.equal(live.length, 1, 'exactly one green task set: the retried CreateTaskSet made no second one');
+    assert.equal(live[0]?.status, 'PRIMARY');
+  });
+
   it('rolls back when the green task set cannot be created', async () => {
     const target = await createBlueGreenService(stack.aws.clientConfig);
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'CreateTaskSet', times: 100 });
