@@ -1,4 +1,4 @@
-import type { TaskSet } from '@aws-sdk/client-ecs';
+import type { Service, TaskSet } from '@aws-sdk/client-ecs';
 import type { DeployConfig } from '../config/deploy-config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
@@ -155,7 +155,7 @@ export class BlueGreenWorkflow {
       stepStartedAt: request.stepStartedAt,
       now,
       greenTasks,
-      expectedGreenTasks: Math.ceil(live?.desiredCount ?? 0),
+      expectedGreenTasks: expectedGreenTasks(live),
       alarms,
       abortRequested: stored?.['abortRequested'] === true,
       fastTrack: stored?.['fastTrack'] === true,
@@ -179,6 +179,25 @@ export class BlueGreenWorkflow {
       });
     }
     return verdict;
+  }
+
+  /**
+   * Registers the task token of the machine's wait for green (`awaitGreen`) with what green looks like now, so that
+   * ingestTaskState can resume it from green's task events.
+   */
+  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<void> {
+    const { cluster, service, deploymentId } = deployment;
+    const greenTaskSetId = taskSetId(greenTaskSetArn);
+    const [live, greenTasks] = await Promise.all([this.deps.aws.describeService(cluster, service), this.deps.aws.taskSetTasks(cluster, greenTaskSetId)]);
+    await this.deps.deployments.registerStabilityWaiter(
+      cluster,
+      service,
+      deploymentId,
+      greenTaskSetId,
+      taskToken,
+      { expectedTasks: expectedGreenTasks(live), runningTaskArns: greenTasks.filter((task) => task.lastStatus === 'RUNNING').map((task) => task.taskArn) },
+      this.now(),
+    );
   }
 
   /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */
@@ -285,6 +304,11 @@ function primaryTaskSet(taskSets: TaskSet[], cluster: string, service: string): 
   const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
   if (!primary?.taskSetArn) throw new DeployPreparationError(`${cluster}/${service} has no primary task set to deploy next to`);
   return primary;
+}
+
+/** Green runs at 100 % scale: as many tasks as the service wants. */
+function expectedGreenTasks(live: Service | undefined): number {
+  return Math.ceil(live?.desiredCount ?? 0);
 }
 
 /** `…:task-set/<cluster>/<service>/<id>`, where the id itself has a slash (`ecs-svc/123…`). */

@@ -4,7 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../config/environment.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../domain/notifications.ts';
-import { notificationItem, serviceKey } from './state-items.ts';
+import type { StabilityWaiter } from '../domain/deployment-health.ts';
+import { expiresAt, notificationItem, serviceKey, stabilityWaiterKey } from './state-items.ts';
 import { StateStoreError } from './state-store.ts';
 
 /**
@@ -158,6 +159,43 @@ export class DeploymentStore {
     } catch (error) {
       throw new StateStoreError(`Could not update deployment ${deploymentId} of ${cluster}/${service}`, { cause: error });
     }
+  }
+
+  /**
+   * Parks a task token where ingestTaskState finds it from green's task events (`TASKSET#<id>` / `WAITER`, replacing an
+   * earlier wait's), noted on the deployment; only while the deployment runs.
+   */
+  async registerStabilityWaiter(cluster: string, service: string, deploymentId: string, taskSetId: string, taskToken: string, waiter: StabilityWaiter, now: Date): Promise<void> {
+    const registeredAt = now.toISOString();
+    const { runningTaskArns, expectedTasks } = waiter;
+    await this.transactOrThrow([
+      {
+        Update: {
+          TableName: this.tables.state,
+          Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
+          UpdateExpression: 'SET stabilityWaiter = :waiter',
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':waiter': { taskSetId, registeredAt }, ':inProgress': 'IN_PROGRESS' },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.state,
+          Item: {
+            ...stabilityWaiterKey(taskSetId),
+            kind: 'stability-waiter',
+            taskToken,
+            deploymentId,
+            expectedTasks,
+            // DynamoDB has no empty sets: ADD creates the set with green's first running task.
+            ...(runningTaskArns.length > 0 ? { runningTaskArns: new Set(runningTaskArns) } : {}),
+            registeredAt,
+            expiresAt: expiresAt(registeredAt, 1),
+          },
+        },
+      },
+    ]);
   }
 
   /** One step of the history; rewriting the same step (a retried Lambda) replaces it. */
