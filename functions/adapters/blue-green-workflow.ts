@@ -10,6 +10,7 @@ import type { BlueGreenAws, WeightedRoute } from './blue-green-aws.ts';
 import type { ConfigStore } from './config-store.ts';
 import type { DeployLauncher } from './deploy-launcher.ts';
 import type { DeploymentStore } from './deployment-store.ts';
+import type { StabilityResume, StabilityWaiters } from './stability-waiters.ts';
 
 /**
  * The steps of statemachines/blue-green-deploy.asl.json that need logic (the machine calls ECS and ELBv2 directly for
@@ -51,6 +52,7 @@ export interface WorkflowDependencies {
   deployments: DeploymentStore;
   launcher: DeployLauncher;
   aws: BlueGreenAws;
+  waiters: StabilityWaiters;
   now?: () => Date;
 }
 
@@ -182,22 +184,15 @@ export class BlueGreenWorkflow {
   }
 
   /**
-   * Registers the task token of the machine's wait for green (`awaitGreen`) with what green looks like now, so that
-   * ingestTaskState can resume it from green's task events.
+   * The machine's wait for green (`awaitGreen`): registers its task token for green's task events, then looks at green
+   * itself, so tasks that became RUNNING (or failed) before the registration count too and may resume it at once.
    */
-  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<void> {
+  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<{ resume: StabilityResume }> {
     const { cluster, service, deploymentId } = deployment;
     const greenTaskSetId = taskSetId(greenTaskSetArn);
-    const [live, greenTasks] = await Promise.all([this.deps.aws.describeService(cluster, service), this.deps.aws.taskSetTasks(cluster, greenTaskSetId)]);
-    await this.deps.deployments.registerStabilityWaiter(
-      cluster,
-      service,
-      deploymentId,
-      greenTaskSetId,
-      taskToken,
-      { expectedTasks: expectedGreenTasks(live), runningTaskArns: greenTasks.filter((task) => task.lastStatus === 'RUNNING').map((task) => task.taskArn) },
-      this.now(),
-    );
+    const live = await this.deps.aws.describeService(cluster, service);
+    await this.deps.deployments.registerStabilityWaiter(cluster, service, deploymentId, greenTaskSetId, taskToken, expectedGreenTasks(live), this.now());
+    return { resume: await this.deps.waiters.observe(greenTaskSetId, await this.deps.aws.taskSetTasks(cluster, greenTaskSetId)) };
   }
 
   /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */

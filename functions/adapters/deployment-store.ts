@@ -4,7 +4,6 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../config/environment.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../domain/notifications.ts';
-import type { StabilityWaiter } from '../domain/deployment-health.ts';
 import { expiresAt, notificationItem, serviceKey, stabilityWaiterKey } from './state-items.ts';
 import { StateStoreError } from './state-store.ts';
 
@@ -162,12 +161,11 @@ export class DeploymentStore {
   }
 
   /**
-   * Parks a task token where ingestTaskState finds it from green's task events (`TASKSET#<id>` / `WAITER`, replacing an
-   * earlier wait's), noted on the deployment; only while the deployment runs.
+   * Parks a task token where green's task events find it (`TASKSET#<id>` / `WAITER`, replacing an earlier wait's, with
+   * no task counted yet: see StabilityWaiters), noted on the deployment; only while the deployment runs.
    */
-  async registerStabilityWaiter(cluster: string, service: string, deploymentId: string, taskSetId: string, taskToken: string, waiter: StabilityWaiter, now: Date): Promise<void> {
+  async registerStabilityWaiter(cluster: string, service: string, deploymentId: string, taskSetId: string, taskToken: string, expectedTasks: number, now: Date): Promise<void> {
     const registeredAt = now.toISOString();
-    const { runningTaskArns, expectedTasks } = waiter;
     await this.transactOrThrow([
       {
         Update: {
@@ -187,9 +185,8 @@ export class DeploymentStore {
             kind: 'stability-waiter',
             taskToken,
             deploymentId,
+            // DynamoDB has no empty sets: ADD creates `runningTaskArns` with green's first running task.
             expectedTasks,
-            // DynamoDB has no empty sets: ADD creates the set with green's first running task.
-            ...(runningTaskArns.length > 0 ? { runningTaskArns: new Set(runningTaskArns) } : {}),
             registeredAt,
             expiresAt: expiresAt(registeredAt, 1),
           },

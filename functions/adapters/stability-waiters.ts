@@ -1,18 +1,22 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mayEndStabilityWait, stabilityAfterTaskEvent, type StabilityWaiter } from '../domain/deployment-health.ts';
+import { mayEndStabilityWait, stabilityWaitOutcome, type GreenTask, type StabilityWaiter } from '../domain/deployment-health.ts';
 import type { TaskState } from '../domain/task-state.ts';
 import { stabilityWaiterKey } from './state-items.ts';
 
-/** What a task event did to a deploy's wait for green: nothing (no waiter), counted (not yet stable), or resumed it. */
-export type StabilityResume = 'none' | 'waiting' | 'resumed' | 'already-moved-on';
+/**
+ * What seeing green's tasks did to a deploy's wait: nothing (no waiter), counted (not yet stable), resumed it, found
+ * the machine gone on, or could not resume it (SendTask* failed after the SDK's retries: the wait's timeout takes over).
+ */
+export type StabilityResume = 'none' | 'waiting' | 'resumed' | 'already-moved-on' | 'resume-failed';
 
 /**
- * The event-driven half of the deploy's wait for a stable green (docs/decisions/0007): the deploy machine's
- * `awaitGreenStable` step registers a `TASKSET#<id>` / `WAITER` item with its task token (DeploymentStore); green's task
- * events, once stored, count running tasks on it and resume the machine when green is stable or a task failed.
- * The waiter item is deleted (conditionally) before resuming, so duplicate and reordered events resume at most once.
+ * The event-driven half of the deploy's wait for a stable green (docs/decisions/0007). The machine's `awaitGreenStable`
+ * step registers a `TASKSET#<id>` / `WAITER` item with its task token (DeploymentStore) and then observes green as ECS
+ * shows it; each stored task event of green observes that task. Observing counts running tasks on the waiter and
+ * resumes the machine once green is stable or a task failed, deleting the waiter conditionally first, so duplicate and
+ * reordered events (and the step's own look) resume it at most once.
  */
 export class StabilityWaiters {
   private readonly client: DynamoDBDocumentClient;
@@ -25,53 +29,57 @@ export class StabilityWaiters {
     this.sfn = sfn;
   }
 
-  /** Call after the task's state was stored (an applied event). One GetItem for task-set events that matter, none otherwise. */
+  /** After a task's new state was stored: one GetItem for the events that can end a wait, no call for the others. */
   async taskChanged(task: TaskState): Promise<StabilityResume> {
     if (task.startedBy === undefined || !mayEndStabilityWait(task)) return 'none';
-    const key = stabilityWaiterKey(task.startedBy);
+    return this.observe(task.startedBy, [task]);
+  }
+
+  async observe(taskSetId: string, tasks: GreenTask[]): Promise<StabilityResume> {
+    const key = stabilityWaiterKey(taskSetId);
     let stored = (await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }))).Item;
     if (!stored) return 'none';
     const taskToken = String(stored['taskToken']);
-    const ifSameWait = { ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': taskToken } };
-    if (task.lastStatus === 'RUNNING' && !waiterOf(stored).runningTaskArns.includes(task.taskArn)) {
-      stored = await this.conditionally(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: key,
-            UpdateExpression: 'ADD runningTaskArns :task',
-            ...ifSameWait,
-            ExpressionAttributeValues: { ...ifSameWait.ExpressionAttributeValues, ':task': new Set([task.taskArn]) },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ).then((updated) => updated.Attributes),
-      );
-      // Resumed or replaced by a newer wait meanwhile: that one counted green's tasks itself.
+    const sameWait = { ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': taskToken } };
+    const counted = waiterOf(stored).runningTaskArns;
+    const newlyRunning = tasks.filter((task) => task.lastStatus === 'RUNNING' && !counted.includes(task.taskArn)).map((task) => task.taskArn);
+    if (newlyRunning.length > 0) {
+      const update = new UpdateCommand({
+        TableName: this.table,
+        Key: key,
+        UpdateExpression: 'ADD runningTaskArns :tasks',
+        ...sameWait,
+        ExpressionAttributeValues: { ...sameWait.ExpressionAttributeValues, ':tasks': new Set(newlyRunning) },
+        ReturnValues: 'ALL_NEW',
+      });
+      stored = await unlessConditionFails(this.client.send(update).then((updated) => updated.Attributes));
+      // Resumed, or replaced by a newer wait that looks at green itself.
       if (!stored) return 'none';
     }
-    const decision = stabilityAfterTaskEvent(waiterOf(stored), task);
-    if (decision.resume === 'no') return 'waiting';
-    const claimed = await this.conditionally(() => this.client.send(new DeleteCommand({ TableName: this.table, Key: key, ...ifSameWait })).then(() => true));
+    const outcome = stabilityWaitOutcome(waiterOf(stored), tasks);
+    if (outcome.resume === 'no') return 'waiting';
+    const claimed = await unlessConditionFails(this.client.send(new DeleteCommand({ TableName: this.table, Key: key, ...sameWait })).then(() => true));
     if (!claimed) return 'none';
     try {
-      if (decision.resume === 'success') await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ resumedBy: task.taskArn }) }));
-      else await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: decision.error.name, cause: decision.error.message }));
+      if (outcome.resume === 'success') await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ greenStable: true }) }));
+      else await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: outcome.error.name, cause: outcome.error.message }));
       return 'resumed';
     } catch (error) {
-      // The wait timed out and the machine went on polling, or it ended (moto answers InvalidToken for a finished execution).
+      // The wait timed out and the machine went on polling, or the execution ended (moto then answers InvalidToken).
       if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) return 'already-moved-on';
-      throw error;
+      // The waiter is claimed, so retrying the event could not resume it either: the machine polls after its timeout.
+      return 'resume-failed';
     }
   }
+}
 
-  /** The call's result, or undefined when its condition failed. */
-  private async conditionally<T>(call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+/** The write's result, or undefined when its condition failed. */
+async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
   }
 }
 

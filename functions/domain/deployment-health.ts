@@ -1,6 +1,6 @@
 import { DeploymentAbortedError, GreenNotStableError, GreenTasksFailedError, RollbackAlarmError } from './errors.ts';
 import type { DeployStep } from './deploy-plan.ts';
-import { taskFailure, type ContainerState, type TaskState } from './task-state.ts';
+import { taskFailure, type ContainerState } from './task-state.ts';
 
 /**
  * The check the state machine runs after every step action, and again after each wait, until the step is done:
@@ -62,16 +62,19 @@ export interface StabilityWaiter {
  * set. Task sets (and ECS-controller deployments) start their tasks with `startedBy = ecs-svc/<digits>`; RunTask
  * callers choose their own `startedBy`, so those events never look for a waiter.
  */
-export function mayEndStabilityWait(task: Pick<TaskState, 'startedBy' | 'lastStatus' | 'containers' | 'stopCode' | 'stoppedReason'>): boolean {
+export function mayEndStabilityWait(task: Omit<GreenTask, 'taskArn'> & { startedBy?: string }): boolean {
   return task.startedBy?.startsWith('ecs-svc/') === true && (task.lastStatus === 'RUNNING' || taskFailure(task) !== undefined);
 }
 
-/** After one of green's task events (already counted in `waiter.runningTaskArns` if RUNNING): resume, and how? */
-export function stabilityAfterTaskEvent(
+/**
+ * Whether a stability wait ends, given green's tasks just seen (their RUNNING ones already counted in
+ * `waiter.runningTaskArns`): a failed task fails it, as the check loop would; enough running tasks end it.
+ */
+export function stabilityWaitOutcome(
   waiter: StabilityWaiter,
-  task: Pick<TaskState, 'taskArn' | 'lastStatus' | 'containers' | 'stopCode' | 'stoppedReason'>,
+  tasks: Pick<GreenTask, 'taskArn' | 'lastStatus' | 'containers' | 'stopCode' | 'stoppedReason'>[],
 ): { resume: 'success' } | { resume: 'failure'; error: GreenTasksFailedError } | { resume: 'no' } {
-  const failure = greenTaskFailures([task]);
+  const failure = greenTaskFailures(tasks);
   if (failure) return { resume: 'failure', error: failure };
   return greenIsStable(new Set(waiter.runningTaskArns).size, waiter.expectedTasks) ? { resume: 'success' } : { resume: 'no' };
 }

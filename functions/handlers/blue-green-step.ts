@@ -29,7 +29,8 @@ async function step(event: BlueGreenStepEvent): Promise<unknown> {
     case 'preTraffic':
       return workflow.preTraffic(event.deployment, event.greenTaskSetArn).then(() => ({}));
     case 'awaitGreenStable':
-      return workflow.awaitGreenStable(event.deployment, event.greenTaskSetArn, event.taskToken).then(() => ({}));
+      // The machine ignores this answer (it waits for the token); it shows in the Lambda's logs.
+      return workflow.awaitGreenStable(event.deployment, event.greenTaskSetArn, event.taskToken);
     case 'awaitApproval':
       return workflow.awaitApproval(event.deployment, event.taskToken).then(() => ({}));
     case 'rollback':

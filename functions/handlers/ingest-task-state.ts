@@ -19,7 +19,7 @@ export const handler = ingestionHandler({
     const outcome = await store.applyTaskState(task, taskFailedNotification(task));
     if (outcome === 'apply') {
       const resume = await waiters.taskChanged(task);
-      if (resume !== 'none') logger.info('Deploy stability wait', { taskArn: task.taskArn, taskSetId: task.startedBy, resume });
+      if (resume !== 'none') logger[resume === 'resume-failed' ? 'warn' : 'info']('Deploy stability wait', { taskArn: task.taskArn, taskSetId: task.startedBy, resume });
     }
     return outcome;
   },

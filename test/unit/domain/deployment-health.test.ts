@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDeployment, mayEndStabilityWait, stabilityAfterTaskEvent, type CheckInput, type GreenTask } from '../../../functions/domain/deployment-health.ts';
+import { checkDeployment, mayEndStabilityWait, stabilityWaitOutcome, type CheckInput, type GreenTask } from '../../../functions/domain/deployment-health.ts';
 
 const STARTED = '2026-11-20T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(STARTED) + seconds * 1000);
@@ -79,23 +79,24 @@ describe('mayEndStabilityWait (which task events look for a waiter)', () => {
   for (const [name, task, expected] of cases) it(`${expected ? 'looks' : 'does not look'} for ${name}`, () => assert.equal(mayEndStabilityWait(task), expected));
 });
 
-describe('stabilityAfterTaskEvent', () => {
+describe('stabilityWaitOutcome', () => {
   const arn = (id: string) => running(id).taskArn;
   it('resumes with success once every expected task ran', () => {
-    assert.deepEqual(stabilityAfterTaskEvent({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('b')] }, running('b')), { resume: 'success' });
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('b')] }, [running('b')]), { resume: 'success' });
   });
   it('keeps waiting while fewer tasks ran than expected, counting a task once', () => {
-    assert.deepEqual(stabilityAfterTaskEvent({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('a')] }, running('a')), { resume: 'no' });
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('a')] }, [running('a')]), { resume: 'no' });
   });
   it('keeps waiting on a normal stop', () => {
-    assert.deepEqual(stabilityAfterTaskEvent({ expectedTasks: 2, runningTaskArns: [arn('a')] }, scaledIn('b')), { resume: 'no' });
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a')] }, [scaledIn('b')]), { resume: 'no' });
   });
   it('resumes with the check loop\'s GreenTasksFailedError when a green task crashed, even if enough ran', () => {
-    const decision = stabilityAfterTaskEvent({ expectedTasks: 1, runningTaskArns: [arn('a')] }, crashed('b'));
+    const decision = stabilityWaitOutcome({ expectedTasks: 1, runningTaskArns: [arn('a')] }, [crashed('b')]);
     assert.equal(decision.resume, 'failure');
     assert.ok(decision.resume === 'failure');
     assert.equal(decision.error.name, 'GreenTasksFailedError');
     assert.equal(decision.error.message, 'Green tasks stopped unexpectedly: b: EssentialContainerExited: Essential container in task exited; container app exited with code 137');
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [] }, [running('a'), crashed('b')]), decision, 'tasks seen together (the wait just registered)');
     assert.throws(() => checkDeployment(input({ greenTasks: [running('a'), crashed('b')] })), { name: 'GreenTasksFailedError', message: decision.error.message });
   });
 });
