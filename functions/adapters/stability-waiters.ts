@@ -29,9 +29,12 @@ export class StabilityWaiters {
     this.sfn = sfn;
   }
 
-  /** After a task's new state was stored: one GetItem for the events that can end a wait, no call for the others. */
-  async taskChanged(task: TaskState): Promise<StabilityResume> {
-    if (task.startedBy === undefined || !mayEndStabilityWait(task)) return 'none';
+  /**
+   * After a task's new state was stored (replacing `previousStatus`, if known): one GetItem for the events that can end
+   * a wait, no call for the others.
+   */
+  async taskChanged(task: TaskState, previousStatus?: string): Promise<StabilityResume> {
+    if (task.startedBy === undefined || !mayEndStabilityWait(task, previousStatus)) return 'none';
     return this.observe(task.startedBy, [task]);
   }
 

@@ -58,12 +58,14 @@ export interface StabilityWaiter {
 }
 
 /**
- * Task events that can end a stability wait: a task reaching RUNNING or stopping abnormally, started by an ECS task
- * set. Task sets (and ECS-controller deployments) start their tasks with `startedBy = ecs-svc/<digits>`; RunTask
- * callers choose their own `startedBy`, so those events never look for a waiter.
+ * Task events that can end a stability wait: a task of an ECS task set reaching RUNNING (not a later event of a task
+ * already RUNNING) or stopping abnormally. Task sets (and ECS-controller deployments) start their tasks with
+ * `startedBy = ecs-svc/<digits>`; RunTask callers choose their own `startedBy`, so those events never look for a waiter.
+ * `previousStatus`: the stored status the event replaced, if known.
  */
-export function mayEndStabilityWait(task: Omit<GreenTask, 'taskArn'> & { startedBy?: string }): boolean {
-  return task.startedBy?.startsWith('ecs-svc/') === true && (task.lastStatus === 'RUNNING' || taskFailure(task) !== undefined);
+export function mayEndStabilityWait(task: Omit<GreenTask, 'taskArn'> & { startedBy?: string }, previousStatus?: string): boolean {
+  if (task.startedBy?.startsWith('ecs-svc/') !== true) return false;
+  return (task.lastStatus === 'RUNNING' && previousStatus !== 'RUNNING') || taskFailure(task) !== undefined;
 }
 
 /**

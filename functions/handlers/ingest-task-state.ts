@@ -16,9 +16,9 @@ const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(proc
 export const handler = ingestionHandler({
   parse: parseTaskStateChange,
   apply: async (task) => {
-    const outcome = await store.applyTaskState(task, taskFailedNotification(task));
+    const { outcome, previousStatus } = await store.applyTaskState(task, taskFailedNotification(task));
     if (outcome === 'apply') {
-      const resume = await waiters.taskChanged(task);
+      const resume = await waiters.taskChanged(task, previousStatus);
       if (resume !== 'none') logger[resume === 'resume-failed' ? 'warn' : 'info']('Deploy stability wait', { taskArn: task.taskArn, taskSetId: task.startedBy, resume });
     }
     return outcome;

@@ -68,15 +68,19 @@ describe('checkDeployment', () => {
 
 describe('mayEndStabilityWait (which task events look for a waiter)', () => {
   const taskSetTask = (task: GreenTask) => ({ ...task, startedBy: 'ecs-svc/4625730521638197241' });
-  const cases: Array<[string, Parameters<typeof mayEndStabilityWait>[0], boolean]> = [
-    ['a task-set task reaching RUNNING', taskSetTask(running('a')), true],
+  const cases: Array<[string, Parameters<typeof mayEndStabilityWait>[0], boolean, string?]> = [
+    ['a task-set task reaching RUNNING', taskSetTask(running('a')), true, 'PENDING'],
+    ['a task-set task first seen RUNNING', taskSetTask(running('a')), true],
+    ['a later event of a task-set task already RUNNING', taskSetTask(running('a')), false, 'RUNNING'],
     ['a task-set task that crashed', taskSetTask(crashed('a')), true],
     ['a task-set task still pending', taskSetTask(pending('a')), false],
     ['a task-set task scaled in normally', taskSetTask(scaledIn('a')), false],
     ['a RunTask task (startedBy chosen by the caller)', { ...running('a'), startedBy: 'nightly-report' }, false],
     ['a task without startedBy', running('a'), false],
   ];
-  for (const [name, task, expected] of cases) it(`${expected ? 'looks' : 'does not look'} for ${name}`, () => assert.equal(mayEndStabilityWait(task), expected));
+  for (const [name, task, expected, previousStatus] of cases) {
+    it(`${expected ? 'looks' : 'does not look'} for ${name}`, () => assert.equal(mayEndStabilityWait(task, previousStatus), expected));
+  }
 });
 
 describe('stabilityWaitOutcome', () => {
