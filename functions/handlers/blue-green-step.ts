@@ -29,7 +29,7 @@ async function step(event: BlueGreenStepEvent): Promise<unknown> {
     case 'preTraffic':
       return workflow.preTraffic(event.deployment, event.greenTaskSetArn).then(() => ({}));
     case 'awaitGreenStable':
-      // The machine ignores this answer (it waits for the token); it shows in the Lambda's logs.
+      // The machine ignores this answer (it waits for the token); it tells whether the step resumed the machine itself.
       return workflow.awaitGreenStable(event.deployment, event.greenTaskSetArn, event.taskToken);
     case 'awaitApproval':
       return workflow.awaitApproval(event.deployment, event.taskToken).then(() => ({}));
