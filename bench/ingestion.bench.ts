@@ -34,7 +34,9 @@ const crashed = (id: string, version: number) =>
 const ids = Array.from({ length: EVENTS_PER_SCENARIO }, (_, index) => `bench${index}`);
 
 const scenarios: Array<[string, Array<Record<string, unknown>>]> = [
+  // The fixture's tasks carry a task-set startedBy (ecs-svc/…): reaching RUNNING, they look for a deploy's stability waiter.
   ['new version (applied)', ids.map((id) => running(id, 5))],
+  ['newer version, still RUNNING (applied)', ids.map((id) => running(id, 6))],
   ['same version again (duplicate)', ids.map((id) => running(id, 5))],
   ['older version (stale)', ids.map((id) => running(id, 2))],
   ['failed task (state + outbox)', ids.map((id) => crashed(id, 9))],

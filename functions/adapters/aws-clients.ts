@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
  * SDK clients, built once per Lambda container on first use and reused by every invocation.
@@ -35,4 +36,11 @@ export function sharedEventBridgeClient(): EventBridgeClient {
 export function sharedSchedulerClient(): SchedulerClient {
   schedulerClient ??= new SchedulerClient({});
   return schedulerClient;
+}
+
+let sfnClient: SFNClient | undefined;
+
+export function sharedSfnClient(): SFNClient {
+  sfnClient ??= new SFNClient({});
+  return sfnClient;
 }

@@ -1,4 +1,4 @@
-import type { TaskSet } from '@aws-sdk/client-ecs';
+import type { Service, TaskSet } from '@aws-sdk/client-ecs';
 import type { DeployConfig } from '../config/deploy-config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
@@ -10,6 +10,7 @@ import type { BlueGreenAws, WeightedRoute } from './blue-green-aws.ts';
 import type { ConfigStore } from './config-store.ts';
 import type { DeployLauncher } from './deploy-launcher.ts';
 import type { DeploymentStore } from './deployment-store.ts';
+import type { StabilityResume, StabilityWaiters } from './stability-waiters.ts';
 
 /**
  * The steps of statemachines/blue-green-deploy.asl.json that need logic (the machine calls ECS and ELBv2 directly for
@@ -51,6 +52,7 @@ export interface WorkflowDependencies {
   deployments: DeploymentStore;
   launcher: DeployLauncher;
   aws: BlueGreenAws;
+  waiters: StabilityWaiters;
   now?: () => Date;
 }
 
@@ -155,7 +157,7 @@ export class BlueGreenWorkflow {
       stepStartedAt: request.stepStartedAt,
       now,
       greenTasks,
-      expectedGreenTasks: Math.ceil(live?.desiredCount ?? 0),
+      expectedGreenTasks: expectedGreenTasks(live),
       alarms,
       abortRequested: stored?.['abortRequested'] === true,
       fastTrack: stored?.['fastTrack'] === true,
@@ -179,6 +181,18 @@ export class BlueGreenWorkflow {
       });
     }
     return verdict;
+  }
+
+  /**
+   * The machine's wait for green (`awaitGreen`): registers its task token for green's task events, then looks at green
+   * itself, so tasks that became RUNNING (or failed) before the registration count too and may resume it at once.
+   */
+  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<{ resume: StabilityResume }> {
+    const { cluster, service, deploymentId } = deployment;
+    const greenTaskSetId = taskSetId(greenTaskSetArn);
+    const live = await this.deps.aws.describeService(cluster, service);
+    await this.deps.deployments.registerStabilityWaiter(cluster, service, deploymentId, greenTaskSetId, taskToken, expectedGreenTasks(live), this.now());
+    return { resume: await this.deps.waiters.observe(greenTaskSetId, await this.deps.aws.taskSetTasks(cluster, greenTaskSetId)) };
   }
 
   /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */
@@ -285,6 +299,11 @@ function primaryTaskSet(taskSets: TaskSet[], cluster: string, service: string): 
   const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
   if (!primary?.taskSetArn) throw new DeployPreparationError(`${cluster}/${service} has no primary task set to deploy next to`);
   return primary;
+}
+
+/** Green runs at 100 % scale: as many tasks as the service wants. */
+function expectedGreenTasks(live: Service | undefined): number {
+  return Math.ceil(live?.desiredCount ?? 0);
 }
 
 /** `…:task-set/<cluster>/<service>/<id>`, where the id itself has a slash (`ecs-svc/123…`). */

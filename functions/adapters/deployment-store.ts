@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../config/environment.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../domain/notifications.ts';
-import { notificationItem, serviceKey } from './state-items.ts';
+import { expiresAt, notificationItem, serviceKey, stabilityWaiterKey } from './state-items.ts';
 import { StateStoreError } from './state-store.ts';
 
 /**
@@ -158,6 +158,41 @@ export class DeploymentStore {
     } catch (error) {
       throw new StateStoreError(`Could not update deployment ${deploymentId} of ${cluster}/${service}`, { cause: error });
     }
+  }
+
+  /**
+   * Parks a task token where green's task events find it (`TASKSET#<id>` / `WAITER`, replacing an earlier wait's, with
+   * no task counted yet: see StabilityWaiters), noted on the deployment; only while the deployment runs.
+   */
+  async registerStabilityWaiter(cluster: string, service: string, deploymentId: string, taskSetId: string, taskToken: string, expectedTasks: number, now: Date): Promise<void> {
+    const registeredAt = now.toISOString();
+    await this.transactOrThrow([
+      {
+        Update: {
+          TableName: this.tables.state,
+          Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
+          UpdateExpression: 'SET stabilityWaiter = :waiter',
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':waiter': { taskSetId, registeredAt }, ':inProgress': 'IN_PROGRESS' },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.state,
+          Item: {
+            ...stabilityWaiterKey(taskSetId),
+            kind: 'stability-waiter',
+            taskToken,
+            deploymentId,
+            // DynamoDB has no empty sets: ADD creates `runningTaskArns` with green's first running task.
+            expectedTasks,
+            registeredAt,
+            expiresAt: expiresAt(registeredAt, 1),
+          },
+        },
+      },
+    ]);
   }
 
   /** One step of the history; rewriting the same step (a retried Lambda) replaces it. */

@@ -45,6 +45,11 @@ export function taskItem(task: TaskState): StateItem {
   return item;
 }
 
+/** Green's stability waiter, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007). */
+export function stabilityWaiterKey(taskSetId: string): { pk: string; sk: string } {
+  return { pk: `TASKSET#${taskSetId}`, sk: 'WAITER' };
+}
+
 export function imageTagItem(push: ImagePush): StateItem {
   return {
     pk: `REPOSITORY#${push.repository}`,

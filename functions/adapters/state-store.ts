@@ -29,6 +29,15 @@ export class StateStoreError extends Error {
 /** What happened to an ingested event: written, already seen, or older than what is stored. */
 export type WriteOutcome = VersionVerdict;
 
+/** A task event's outcome, and for a plain applied write the status it replaced (none: the task was new). */
+export interface TaskWriteOutcome {
+  outcome: WriteOutcome;
+  previousStatus?: string;
+}
+
+/** A guarded write: done (with the item it replaced, when DynamoDB returns it), or refused (with the stored item). */
+type GuardedWrite = { written: true; previous?: Record<string, unknown> } | { written: false; current?: Record<string, unknown> };
+
 /**
  * Guarded writes to the state table. Every write is a single conditional request on the common path, so a
  * duplicate or reordered EventBridge delivery can never overwrite newer state or half-apply an event.
@@ -46,7 +55,7 @@ export class StateStore {
    * Stores the task if this event is newer than the stored one. A failed task's announcement goes to the
    * outbox in the same transaction, so it is sent exactly when the state that justifies it is written.
    */
-  async applyTaskState(task: TaskState, notification?: Notification): Promise<WriteOutcome> {
+  async applyTaskState(task: TaskState, notification?: Notification): Promise<TaskWriteOutcome> {
     const put = {
       TableName: this.tables.state,
       Item: taskItem(task),
@@ -61,9 +70,12 @@ export class StateStore {
           { Put: { TableName: this.tables.outbox, Item: notificationItem(notification) } },
         ])
       : await this.putIfNewer(put);
-    if (stored === 'written') return 'apply';
-    const current = stored ?? (await this.get(this.tables.state, taskKey(task.taskArn)));
-    return compareTaskVersions(typeof current?.['version'] === 'number' ? current['version'] : undefined, task.version);
+    if (stored.written) {
+      const previousStatus = stored.previous?.['lastStatus'];
+      return { outcome: 'apply', ...(typeof previousStatus === 'string' ? { previousStatus } : {}) };
+    }
+    const current = stored.current ?? (await this.get(this.tables.state, taskKey(task.taskArn)));
+    return { outcome: compareTaskVersions(typeof current?.['version'] === 'number' ? current['version'] : undefined, task.version) };
   }
 
   /** Points the tag at the pushed digest unless a later push of the same tag is already recorded. */
@@ -90,7 +102,7 @@ export class StateStore {
       Item: serviceActionItem(action),
       ConditionExpression: 'attribute_not_exists(pk)',
     });
-    return stored === 'written' ? 'apply' : 'duplicate';
+    return stored.written ? 'apply' : 'duplicate';
   }
 
   /**
@@ -116,7 +128,7 @@ export class StateStore {
         },
       },
     ]);
-    return stored === 'written' ? 'apply' : 'duplicate';
+    return stored.written ? 'apply' : 'duplicate';
   }
 
   private async putNewestEvent(
@@ -125,18 +137,18 @@ export class StateStore {
     guard: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
   ): Promise<WriteOutcome> {
     const stored = await this.putIfNewer({ TableName: this.tables.state, Item: item, ...guard });
-    if (stored === 'written') return 'apply';
-    const current = stored ?? (await this.get(this.tables.state, { pk: item.pk, sk: item.sk }));
+    if (stored.written) return 'apply';
+    const current = stored.current ?? (await this.get(this.tables.state, { pk: item.pk, sk: item.sk }));
     return current?.['eventId'] === eventId ? 'duplicate' : 'stale';
   }
 
-  /** Returns 'written', or the stored item (undefined if DynamoDB did not return it) when the guard refused. */
-  private async putIfNewer(input: ConstructorParameters<typeof PutCommand>[0]): Promise<'written' | Record<string, unknown> | undefined> {
+  /** The replaced item comes back either way (ALL_OLD costs no capacity); undefined if there was none. */
+  private async putIfNewer(input: ConstructorParameters<typeof PutCommand>[0]): Promise<GuardedWrite> {
     try {
-      await this.client.send(new PutCommand({ ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
-      return 'written';
+      const written = await this.client.send(new PutCommand({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      return { written: true, ...(written.Attributes ? { previous: written.Attributes } : {}) };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return unmarshallIfPresent(error.Item);
+      if (error instanceof ConditionalCheckFailedException) return { written: false, current: unmarshallIfPresent(error.Item) };
       throw new StateStoreError(`Could not write ${String(input.Item?.['kind'])} item to ${input.TableName}`, { cause: error });
     }
   }
@@ -148,15 +160,15 @@ export class StateStore {
    */
   private async transactIfNewer(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-  ): Promise<'written' | Record<string, unknown> | undefined> {
+  ): Promise<GuardedWrite> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'written';
+        return { written: true };
       } catch (error) {
         const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
         const guardReason = reasons[0];
-        if (guardReason?.Code === 'ConditionalCheckFailed') return unmarshallIfPresent(guardReason.Item);
+        if (guardReason?.Code === 'ConditionalCheckFailed') return { written: false, current: unmarshallIfPresent(guardReason.Item) };
         const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
         if (!conflicted || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) {
           throw new StateStoreError(`Transaction on ${items.length} items failed after ${attempt} attempt(s)`, { cause: error });

@@ -7,7 +7,7 @@ import { DescribeTaskDefinitionCommand, StopTaskCommand } from '@aws-sdk/client-
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
 import { taskStateChangeEvent } from './events.ts';
-import type { FaultInjector } from './faults.ts';
+import type { FaultInjector, TaskFate } from './faults.ts';
 import {
   MonotonicClock,
   applyStep,
@@ -90,16 +90,30 @@ export class TaskLifecycle {
     const record = newTaskRecord(task, this.#clock.now(), { ...sizing, ...(launchType ? { launchType } : {}) });
     this.#records.set(record.taskArn, record);
     const provisioning = this.#deps.emitter.emit(taskStateChangeEvent(record));
+    const pendingMs = this.#deps.faults.pendingMs(record.taskDefinitionArn);
     const fate = this.#deps.faults.taskFate(record.taskDefinitionArn);
-    if (fate.kind === 'failToStart') {
-      await Promise.all([provisioning, this.stop(record.taskArn, fate.reason, failToStartSteps(fate.reason))]);
+    if (pendingMs === 0) {
+      await Promise.all([provisioning, this.#playOut(record.taskArn, fate, startSteps())]);
       return;
     }
-    await Promise.all([provisioning, this.#advance(record.taskArn, startSteps())]);
+    const [pending, ...rest] = startSteps();
+    await Promise.all([provisioning, this.#advance(record.taskArn, pending ? [pending] : [])]);
+    this.#deps.tracker.delay(pendingMs, async () => {
+      const current = this.#records.get(record.taskArn);
+      // Stopped while pending (e.g. its task set was deleted): nothing left to play out.
+      if (current && !isStopping(current)) await this.#playOut(record.taskArn, fate, rest);
+    });
+  }
+
+  /** From PROVISIONING or PENDING on: run (`startSteps`), then crash later; or fail to start. */
+  async #playOut(taskArn: string, fate: TaskFate, steps: TaskStep[]): Promise<void> {
+    if (fate.kind === 'failToStart') {
+      await this.stop(taskArn, fate.reason, failToStartSteps(fate.reason));
+      return;
+    }
+    await this.#advance(taskArn, steps);
     if (fate.kind === 'crash') {
-      this.#deps.tracker.delay(fate.afterMs, () =>
-        this.stop(record.taskArn, 'Essential container in task exited', crashSteps(fate.exitCode)),
-      );
+      this.#deps.tracker.delay(fate.afterMs, () => this.stop(taskArn, 'Essential container in task exited', crashSteps(fate.exitCode)));
     }
   }
 

@@ -22,6 +22,14 @@ export interface CrashFault {
   times?: number;
 }
 
+export interface SlowStartFault {
+  taskDefinitionFamily?: string;
+  /** Time spent PENDING before the task's fate (running, crashing, failing to start) plays out. */
+  pendingMs: number;
+  /** How many tasks are affected (default: every matching task until clear()). */
+  times?: number;
+}
+
 export interface FailToStartFault {
   taskDefinitionFamily?: string;
   reason?: string;
@@ -59,6 +67,7 @@ export class FaultInjector {
   #throttles: (Required<Pick<ThrottleFault, 'service'>> & { operation?: string } & Counted)[] = [];
   #crashes: (CrashFault & Counted)[] = [];
   #startFailures: (FailToStartFault & Counted)[] = [];
+  #slowStarts: (SlowStartFault & Counted)[] = [];
 
   throttle(fault: ThrottleFault): void {
     this.#throttles.push({
@@ -72,6 +81,10 @@ export class FaultInjector {
     this.#crashes.push({ ...fault, remaining: fault.times ?? Infinity });
   }
 
+  slowStart(fault: SlowStartFault): void {
+    this.#slowStarts.push({ ...fault, remaining: fault.times ?? Infinity });
+  }
+
   failToStart(fault: FailToStartFault = {}): void {
     this.#startFailures.push({ ...fault, remaining: fault.times ?? Infinity });
   }
@@ -80,6 +93,7 @@ export class FaultInjector {
     this.#throttles = [];
     this.#crashes = [];
     this.#startFailures = [];
+    this.#slowStarts = [];
   }
 
   /** True (and one use consumed) when this call must be throttled. */
@@ -99,6 +113,11 @@ export class FaultInjector {
   hasThrottleFor(service: string): boolean {
     const canonical = canonicalService(service);
     return this.#throttles.some((rule) => rule.remaining > 0 && rule.service === canonical);
+  }
+
+  /** Decides, once per new task, how long it stays PENDING (ms). */
+  pendingMs(taskDefinitionArn: string): number {
+    return takeMatching(this.#slowStarts, familyOf(taskDefinitionArn))?.pendingMs ?? 0;
   }
 
   /** Decides, once per new task, whether it runs, crashes or never starts. */

@@ -65,6 +65,15 @@ describe('faults', () => {
     faults.clear();
     assert.deepEqual(faults.taskFate(web), { kind: 'run' });
   });
+
+  test('slow starts by family, with counts, independent of fates', () => {
+    const faults = new FaultInjector();
+    faults.slowStart({ taskDefinitionFamily: 'web', pendingMs: 300, times: 1 });
+    const web = 'arn:aws:ecs:us-east-1:1:task-definition/web:1';
+    assert.equal(faults.pendingMs('arn:aws:ecs:us-east-1:1:task-definition/other:1'), 0);
+    assert.equal(faults.pendingMs(web), 300);
+    assert.equal(faults.pendingMs(web), 0);
+  });
 });
 
 describe('Lambda invoker', () => {

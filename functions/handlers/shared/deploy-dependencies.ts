@@ -2,13 +2,13 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { sharedDocumentClient } from '../../adapters/aws-clients.ts';
+import { sharedDocumentClient, sharedSfnClient } from '../../adapters/aws-clients.ts';
 import { BlueGreenAws } from '../../adapters/blue-green-aws.ts';
 import { BlueGreenWorkflow } from '../../adapters/blue-green-workflow.ts';
 import { ConfigStore } from '../../adapters/config-store.ts';
 import { DeployLauncher } from '../../adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../../adapters/deployment-store.ts';
+import { StabilityWaiters } from '../../adapters/stability-waiters.ts';
 import { readTableNames } from '../../config/environment.ts';
 
 /** The deploy side of a function's dependencies, built once per container at cold start. */
@@ -20,11 +20,12 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
   return {
     configs: new ConfigStore(sharedDocumentClient(), tables.state),
     deployments,
-    launcher: new DeployLauncher(deployments, new SFNClient({}), stateMachineArn),
+    launcher: new DeployLauncher(deployments, sharedSfnClient(), stateMachineArn),
   };
 }
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
   const aws = new BlueGreenAws({ ecs: new ECSClient({}), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
-  return new BlueGreenWorkflow({ ...deployDependencies(env), aws });
+  const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, sharedSfnClient());
+  return new BlueGreenWorkflow({ ...deployDependencies(env), aws, waiters });
 }

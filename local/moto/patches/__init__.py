@@ -23,6 +23,7 @@ from .sfn_integrations import (
 from .sfn_jsonata import fix_4_jsonata
 from .sfn_jsonpath import fix_5_jsonpath_definite_index
 from .sfn_service_error_names import fix_13_sfn_service_error_names
+from .sfn_task_failure_cause import fix_14_sfn_task_failure_cause
 
 # Order matters only for fix 10: it must run before any state machine is created.
 FIXES = (
@@ -39,6 +40,7 @@ FIXES = (
     fix_11_atomic_dynamodb_writes,
     fix_12_task_definition_times,
     fix_13_sfn_service_error_names,
+    fix_14_sfn_task_failure_cause,
 )
 
 

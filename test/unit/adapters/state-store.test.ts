@@ -34,7 +34,7 @@ describe('StateStore.applyTaskState', () => {
   for (const [name, storedVersion, expected] of verdicts.slice(1)) {
     it(`reports ${expected} when DynamoDB refuses because of ${name}, without a second read`, async () => {
       dynamo.on(PutCommand).rejects(refused({ version: storedVersion }));
-      assert.equal(await store.applyTaskState(task), expected);
+      assert.deepEqual(await store.applyTaskState(task), { outcome: expected });
       assert.equal(dynamo.commandCalls(GetCommand).length, 0);
     });
   }
@@ -42,7 +42,14 @@ describe('StateStore.applyTaskState', () => {
   it('reads the stored item when the refusal does not carry it', async () => {
     dynamo.on(PutCommand).rejects(refused());
     dynamo.on(GetCommand).resolves({ Item: { version: 9 } });
-    assert.equal(await store.applyTaskState(task), 'stale');
+    assert.deepEqual(await store.applyTaskState(task), { outcome: 'stale' });
+  });
+
+  it('reports the status an applied event replaced (what stability waiters look at), none for a new task', async () => {
+    dynamo.on(PutCommand).resolvesOnce({ Attributes: { version: 4, lastStatus: 'PENDING' } }).resolvesOnce({});
+    assert.deepEqual(await store.applyTaskState(task), { outcome: 'apply', previousStatus: 'PENDING' });
+    assert.deepEqual(await store.applyTaskState(task), { outcome: 'apply' });
+    assert.equal(dynamo.commandCalls(PutCommand)[0]?.args[0].input.ReturnValues, 'ALL_OLD');
   });
 
   it('wraps any other DynamoDB error in a StateStoreError that keeps the cause, so Lambda retries the event', async () => {
@@ -57,7 +64,7 @@ describe('StateStore.applyTaskState', () => {
     );
     const reason = { Code: 'ConditionalCheckFailed', Item: marshall({ version: 5 }) };
     dynamo.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [reason, { Code: 'None' }] }));
-    assert.equal(await store.applyTaskState(failed, taskFailedNotification(failed)), 'duplicate');
+    assert.deepEqual(await store.applyTaskState(failed, taskFailedNotification(failed)), { outcome: 'duplicate' });
   });
 
   it('retries a transaction cancelled by a conflicting transaction', async () => {

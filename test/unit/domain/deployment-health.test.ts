@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkDeployment, type CheckInput, type GreenTask } from '../../../functions/domain/deployment-health.ts';
+import { checkDeployment, mayEndStabilityWait, stabilityWaitOutcome, type CheckInput, type GreenTask } from '../../../functions/domain/deployment-health.ts';
 
 const STARTED = '2026-11-20T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(STARTED) + seconds * 1000);
@@ -41,9 +41,10 @@ describe('checkDeployment', () => {
     ['fast track: proceed without baking', { fastTrack: true }, { next: 'proceed', waitSeconds: 0 }],
     ['a task scaled in by the scheduler is no failure', { greenTasks: [running('a'), running('b'), scaledIn('c')], now: at(60) }, { next: 'proceed', waitSeconds: 0 }],
     ['stabilize: all tasks running → proceed', { step: stabilize }, { next: 'proceed', waitSeconds: 0 }],
-    ['stabilize: one still pending → wait', { step: stabilize, greenTasks: [running('a'), pending('b')] }, { next: 'wait', waitSeconds: 15 }],
-    ['stabilize: no tasks yet → wait', { step: stabilize, greenTasks: [] }, { next: 'wait', waitSeconds: 15 }],
-    ['stabilize ignores fast track', { step: stabilize, greenTasks: [pending('a')], expectedGreenTasks: 1, fastTrack: true }, { next: 'wait', waitSeconds: 15 }],
+    ['stabilize: one still pending → await green (task events)', { step: stabilize, greenTasks: [running('a'), pending('b')] }, { next: 'awaitGreen', waitSeconds: 15 }],
+    ['stabilize: no tasks yet → await green', { step: stabilize, greenTasks: [] }, { next: 'awaitGreen', waitSeconds: 15 }],
+    ['stabilize: await no longer than the timeout leaves', { step: stabilize, greenTasks: [pending('a')], now: at(117) }, { next: 'awaitGreen', waitSeconds: 3 }],
+    ['stabilize ignores fast track', { step: stabilize, greenTasks: [pending('a')], expectedGreenTasks: 1, fastTrack: true }, { next: 'awaitGreen', waitSeconds: 15 }],
   ];
   for (const [name, overrides, expected] of verdicts) {
     it(name, () => assert.deepEqual(checkDeployment(input(overrides)), expected));
@@ -62,5 +63,44 @@ describe('checkDeployment', () => {
 
   it('an abort wins over everything else', () => {
     assert.throws(() => checkDeployment(input({ abortRequested: true, greenTasks: [crashed('a')], alarms: [{ name: 'x', state: 'ALARM' }] })), { name: 'DeploymentAbortedError' });
+  });
+});
+
+describe('mayEndStabilityWait (which task events look for a waiter)', () => {
+  const taskSetTask = (task: GreenTask) => ({ ...task, startedBy: 'ecs-svc/4625730521638197241' });
+  const cases: Array<[string, Parameters<typeof mayEndStabilityWait>[0], boolean, string?]> = [
+    ['a task-set task reaching RUNNING', taskSetTask(running('a')), true, 'PENDING'],
+    ['a task-set task first seen RUNNING', taskSetTask(running('a')), true],
+    ['a later event of a task-set task already RUNNING', taskSetTask(running('a')), false, 'RUNNING'],
+    ['a task-set task that crashed', taskSetTask(crashed('a')), true],
+    ['a task-set task still pending', taskSetTask(pending('a')), false],
+    ['a task-set task scaled in normally', taskSetTask(scaledIn('a')), false],
+    ['a RunTask task (startedBy chosen by the caller)', { ...running('a'), startedBy: 'nightly-report' }, false],
+    ['a task without startedBy', running('a'), false],
+  ];
+  for (const [name, task, expected, previousStatus] of cases) {
+    it(`${expected ? 'looks' : 'does not look'} for ${name}`, () => assert.equal(mayEndStabilityWait(task, previousStatus), expected));
+  }
+});
+
+describe('stabilityWaitOutcome', () => {
+  const arn = (id: string) => running(id).taskArn;
+  it('resumes with success once every expected task ran', () => {
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('b')] }, [running('b')]), { resume: 'success' });
+  });
+  it('keeps waiting while fewer tasks ran than expected, counting a task once', () => {
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a'), arn('a')] }, [running('a')]), { resume: 'no' });
+  });
+  it('keeps waiting on a normal stop', () => {
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [arn('a')] }, [scaledIn('b')]), { resume: 'no' });
+  });
+  it('resumes with the check loop\'s GreenTasksFailedError when a green task crashed, even if enough ran', () => {
+    const decision = stabilityWaitOutcome({ expectedTasks: 1, runningTaskArns: [arn('a')] }, [crashed('b')]);
+    assert.equal(decision.resume, 'failure');
+    assert.ok(decision.resume === 'failure');
+    assert.equal(decision.error.name, 'GreenTasksFailedError');
+    assert.equal(decision.error.message, 'Green tasks stopped unexpectedly: b: EssentialContainerExited: Essential container in task exited; container app exited with code 137');
+    assert.deepEqual(stabilityWaitOutcome({ expectedTasks: 2, runningTaskArns: [] }, [running('a'), crashed('b')]), decision, 'tasks seen together (the wait just registered)');
+    assert.throws(() => checkDeployment(input({ greenTasks: [running('a'), crashed('b')] })), { name: 'GreenTasksFailedError', message: decision.error.message });
   });
 });
