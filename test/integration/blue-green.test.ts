@@ -122,10 +122,11 @@ describe('blue/green deploy on image push', () => {
     assert.deepEqual(await deployOutboxKinds(stack), ['deploy-failed']);
   });
 
-  it('rides out ECS throttling: CreateTaskSet and DeleteTaskSet are retried, the deploy completes', async () => {
+  it('rides out ECS and ELB throttling: task-set and listener calls are retried, the deploy completes', async () => {
     const target = await createBlueGreenService(stack.aws.clientConfig);
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'CreateTaskSet', times: 2 });
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DeleteTaskSet', times: 1 });
+    stack.aws.runtime.faults.throttle({ service: 'elbv2', operation: 'ModifyListener', times: 1 });
     const { result } = await deployOnPush(stack, target);
     assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result));
     assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });

@@ -1,8 +1,9 @@
-"""Fix 13: aws-sdk:ecs task errors are named `Ecs.<Exception>`, as Step Functions names them.
+"""Fix 13: aws-sdk:ecs and :elasticloadbalancingv2 task errors are named as Step Functions names them.
 
 moto's executor prefixes an aws-sdk integration error with the service's normalised name, but knows only
 DynamoDB and SFN; for ECS it falls back to the lower-case API name, so an unmodelled error (throttling) becomes
-`ecs.ecsException` where AWS reports `Ecs.EcsException`, and state machines' Retry/Catch could not match it.
+`ecs.ecsException` where AWS reports `Ecs.EcsException` (likewise `ElasticLoadBalancingV2.…`), and state machines'
+Retry/Catch could not match it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from ._util import applied, skipped
 
 _MODULE = "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_aws_sdk"
-_NAMES = {"ecs": "Ecs"}
+_NAMES = {"ecs": "Ecs", "elasticloadbalancingv2": "ElasticLoadBalancingV2", "elbv2": "ElasticLoadBalancingV2"}
 
 
 def fix_13_sfn_service_error_names() -> None:
