@@ -1,5 +1,5 @@
 import { startLocalAws } from '../local/local-aws.ts';
-import { createBlueGreenService, deployExecutions, executionHistory, pushImage, waitForExecution, type BlueGreenService, type ServiceOptions } from '../test/fixtures/blue-green.ts';
+import { createBlueGreenService, deployExecutions, executionHistory, pushImage, waitForExecution, type BlueGreenService, type ServiceOptions } from '../local/sample-blue-green.ts';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, RegisterTaskDefinitionCommand, type AwsVpcConfiguration, type TaskDefinition } from '@aws-sdk/client-ecs';
@@ -30,16 +31,12 @@ export async function registerFargateTaskDefinition(ecs: ECSClient, family: stri
 }
 
 /**
- * Pushes an image manifest to ECR (the local runtime then emits the `ECR Image Action` event). `build` varies the
- * manifest, so each distinct value yields a distinct digest. Returns the digest.
+ * Pushes an image manifest to ECR (the local runtime then emits the `ECR Image Action` event) and returns its digest.
+ * moto derives the digest from the layer digests, so each distinct `build` yields a distinct digest.
  */
-export async function pushImage(ecr: ECRClient, repository: string, tag: string, build = tag): Promise<string> {
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: build.length, digest: `sha256:${Buffer.from(build).toString('hex').padEnd(64, '0').slice(0, 64)}` },
-    layers: [],
-  };
+export async function pushEcrImage(ecr: ECRClient, repository: string, tag: string, build = tag): Promise<string> {
+  const layer = `sha256:${createHash('sha256').update(`${repository}:${build}`).digest('hex')}`;
+  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [{ digest: layer }] };
   const { image } = await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: JSON.stringify(manifest) }));
   const digest = image?.imageId?.imageDigest;
   if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);

@@ -5,7 +5,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalAws, type LocalAws } from './local-aws.ts';
-import { defaultAwsvpcConfiguration, pushImage, registerFargateTaskDefinition } from './sample-resources.ts';
+import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from './sample-resources.ts';
 import { deployWithOsls } from './stack.ts';
 
 const HELP = `Usage: npm start [-- --once] [-- --port 4566]
@@ -84,7 +84,7 @@ async function runScenario(local: LocalAws): Promise<void> {
   const ecr = new ECRClient(config);
 
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-  await pushImage(ecr, 'web', 'v1.0.0');
+  await pushEcrImage(ecr, 'web', 'v1.0.0');
 
   await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
   const taskDefinition = await registerFargateTaskDefinition(ecs, 'web', '111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v1.0.0');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { createBlueGreenService, deployExecutions, productionWeights, pushImage, routeWeights, taskSets, waitForExecution } from '../fixtures/blue-green.ts';
+import { createBlueGreenService, deployExecutions, productionWeights, pushImage, routeWeights, taskSets, waitForExecution } from '../../local/sample-blue-green.ts';
 import { controls, deployOnPush, deployOutboxKinds, deployments, eventually, waitForNewestDeploy } from './blue-green-support.ts';
 import { useDeployedStack } from './support.ts';
 

@@ -3,7 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DeployLauncher } from '../../functions/adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../../functions/adapters/deployment-store.ts';
 import { DeployControls } from '../../functions/controls/deploys.ts';
-import { STATE_MACHINE_ARN, deployExecutions, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../fixtures/blue-green.ts';
+import { deployExecutions, deployStateMachineArn, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../local/sample-blue-green.ts';
 import { OUTBOX_TABLE, STATE_TABLE, scanAll, type StackUnderTest } from './support.ts';
 
 /** Driving and observing blue/green deploys on the deployed stack (test/integration/blue-green*.test.ts). */
@@ -14,7 +14,7 @@ export function deployments(stack: StackUnderTest): DeploymentStore {
 
 export function controls(stack: StackUnderTest, target: BlueGreenService): DeployControls {
   const sfn = new SFNClient(stack.aws.clientConfig);
-  return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher: new DeployLauncher(deployments(stack), sfn, STATE_MACHINE_ARN), sfn });
+  return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher: new DeployLauncher(deployments(stack), sfn, deployStateMachineArn(target.clients.stage)), sfn });
 }
 
 /** Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps. */

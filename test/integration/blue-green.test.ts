@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { containerImages, createAlarm, createBlueGreenService, productionWeights, taskSets, waitForExecution, type ServiceOptions } from '../fixtures/blue-green.ts';
+import { containerImages, createAlarm, createBlueGreenService, productionWeights, taskSets, waitForExecution, type ServiceOptions } from '../../local/sample-blue-green.ts';
 import { assertRolledBack, controls, deployOnPush, deployOutboxKinds, deployments, pushAndWaitForCanary } from './blue-green-support.ts';
 import { OUTBOX_TABLE, scanAll, useDeployedStack } from './support.ts';
 

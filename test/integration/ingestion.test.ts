@@ -5,7 +5,7 @@ import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sharedDocumentClient } from '../../functions/adapters/aws-clients.ts';
 import { taskKey } from '../../functions/adapters/state-items.ts';
-import { defaultAwsvpcConfiguration, pushImage, registerFargateTaskDefinition } from '../../local/sample-resources.ts';
+import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from '../../local/sample-resources.ts';
 import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack } from './support.ts';
 
@@ -219,7 +219,7 @@ describe('events the local runtime emits for ECS and ECR calls', () => {
   it('records the digest of an image pushed with PutImage', async () => {
     const ecr = new ECRClient(stack.aws.clientConfig);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-    const digest = await pushImage(ecr, 'web', 'v2');
+    const digest = await pushEcrImage(ecr, 'web', 'v2');
     await stack.aws.runtime.idle();
     const stored = await getItem(stack.documents, { pk: 'REPOSITORY#web', sk: 'TAG#v2' });
     assert.equal(stored?.['digest'], digest);
