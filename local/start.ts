@@ -4,7 +4,9 @@ import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeploymentStore } from '../functions/adapters/deployment-store.ts';
 import { startLocalAws, type LocalAws } from './local-aws.ts';
+import { createBlueGreenService, deployExecutions, productionWeights, pushImage, taskSets, waitForExecution } from './sample-blue-green.ts';
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from './sample-resources.ts';
 import { deployWithOsls } from './stack.ts';
 
@@ -14,8 +16,8 @@ Runs the Harbormaster control plane on the embedded local AWS (moto plus our loc
   1. starts moto and the local runtime (Lambda invocations run this checkout's handlers),
   2. deploys serverless.yml into it with the real \`osls deploy\`,
   3. drives a small ECS/ECR scenario: an image push, two tasks starting, one crashing, one stopped,
-     and one malformed event,
-  4. prints what the control plane recorded in DynamoDB.
+     and one malformed event, and prints what the control plane recorded in DynamoDB,
+  4. pushes an image that a blue/green service tracks and shows the canary deploy it triggers.
 Then it keeps running so you can talk to it with any AWS client (Ctrl+C stops it).
 
 Options:
@@ -63,6 +65,9 @@ try {
   await runScenario(aws);
   await aws.runtime.idle(30_000);
   await printRecordedState(aws, stage);
+
+  step('Blue/green: a service behind an ALB tracks ECR repository "shop" (canary 25 %); pushing shop:v2 deploys it…');
+  await runDeployScenario(aws, stage);
 } catch (error) {
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
   await aws.stop();
@@ -109,6 +114,34 @@ async function runScenario(local: LocalAws): Promise<void> {
   await new EventBridgeClient(config).send(
     new PutEventsCommand({ Entries: [{ Source: 'aws.ecs', DetailType: 'ECS Task State Change', Detail: JSON.stringify({ taskArn: 'not-an-arn', version: 'two' }) }] }),
   );
+}
+
+async function runDeployScenario(local: LocalAws, stageName: string): Promise<void> {
+  const target = await createBlueGreenService(local.clientConfig, {
+    name: 'shop',
+    stage: stageName,
+    deploy: { strategy: { type: 'canary', percent: 25, bakeMinutes: 0.05 }, finalBakeMinutes: 0.05 },
+  });
+  const digest = await pushImage(target, 'v2');
+  await local.runtime.idle(30_000);
+  const [execution] = await deployExecutions(target);
+  if (!execution) throw new Error('The push started no deploy: is the shop service configuration stored?');
+  const ended = await waitForExecution(target, execution.executionArn, 120_000);
+  const store = new DeploymentStore(DynamoDBDocumentClient.from(new DynamoDBClient(local.clientConfig)), {
+    state: `harbormaster-${stageName}-state`,
+    outbox: `harbormaster-${stageName}-outbox`,
+  });
+  const [deployment] = await store.history(target.cluster, target.service);
+  console.log(`\nDeployment ${execution.name}: ${deployment?.status ?? ended.status} (execution ${ended.status}), image ${digest.slice(0, 19)}…`);
+  console.table(
+    (await store.steps(target.cluster, target.service, execution.name)).map((item) => ({
+      step: item['name'],
+      outcome: item['outcome'],
+      'green %': item['greenWeight'] ?? '',
+    })),
+  );
+  const live = await taskSets(target);
+  console.log(`Production weights ${JSON.stringify(await productionWeights(target))}; task sets now: ${live.map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`).join(', ')}`);
 }
 
 async function printRecordedState(local: LocalAws, stageName: string): Promise<void> {

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../../scripts/serverless-functions.ts';
 const run = promisify(execFile);
 
 describe('npm start', () => {
-  it('deploys serverless.yml with osls into the local AWS and prints the recorded state', async () => {
+  it('deploys serverless.yml with osls into the local AWS, prints the recorded state and a deploy on push', async () => {
     const { stdout } = await run(process.execPath, ['local/start.ts', '--once', '--stage', 'e2e'], { cwd: PROJECT_ROOT, timeout: 180_000, maxBuffer: 8 * 1024 * 1024 });
     assert.match(stdout, /Deploying serverless\.yml \(stage e2e\) with osls deploy/);
     assert.match(stdout, /deployed in \d+\.\d s/);
@@ -18,6 +18,9 @@ describe('npm start', () => {
     assert.match(stdout, /'web' +│ 'v1\.0\.0'/, 'the pushed image tag');
     assert.match(stdout, /detail\.clusterArn must be a non-empty string/, 'the rejected event and why');
     assert.match(stdout, /'task-failed' │ 'Task web:1 in cluster demo failed: EssentialContainerExited/, 'the failure announcement');
+    assert.match(stdout, /Deployment shop-[0-9a-f]+: SUCCEEDED \(execution SUCCEEDED\)/, 'the deploy the push triggered');
+    assert.match(stdout, /'traffic-25' +│ 'SUCCEEDED' │ 25/, 'the canary step');
+    assert.match(stdout, /Production weights \{"blue":0,"green":100\}; task sets now: PRIMARY shop:2/, 'green serves everything');
   });
 
   it('explains itself with --help', async () => {
