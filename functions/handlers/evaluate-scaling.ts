@@ -1,11 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AlarmMetrics, type AlarmDefinition } from '../adapters/alarm-metrics.ts';
-import { sharedDocumentClient } from '../adapters/aws-clients.ts';
+import { sharedDocumentClient, sharedEcsClient } from '../adapters/aws-clients.ts';
 import { ConfigStore } from '../adapters/config-store.ts';
 import { EcsServiceCapacity } from '../adapters/ecs-service.ts';
 import { ScalingStore } from '../adapters/scaling-store.ts';
@@ -171,7 +170,7 @@ const tables = readTableNames(process.env);
 export const handler = scalingStepHandler({
   configs: new ConfigStore(sharedDocumentClient(), tables.state),
   scaling: new ScalingStore(sharedDocumentClient(), tables),
-  capacity: new EcsServiceCapacity(new ECSClient({})),
+  capacity: new EcsServiceCapacity(sharedEcsClient()),
   metrics: new AlarmMetrics(new CloudWatchClient({})),
   logger: new Logger({ serviceName: 'harbormaster' }),
 });

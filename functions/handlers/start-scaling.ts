@@ -1,5 +1,4 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { sharedDocumentClient } from '../adapters/aws-clients.ts';
+import { sharedDocumentClient, sharedSfnClient } from '../adapters/aws-clients.ts';
 import { ConfigStore } from '../adapters/config-store.ts';
 import { ScalingExecutions } from '../adapters/scaling-executions.ts';
 import { readTableNames, requireSetting } from '../config/environment.ts';
@@ -13,7 +12,7 @@ import { ingestionHandler } from './shared/ingestion.ts';
  */
 const { store, logger } = defaultDependencies();
 const configs = new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state);
-const executions = new ScalingExecutions(new SFNClient({}), requireSetting(process.env, 'SCALING_STATE_MACHINE_ARN'));
+const executions = new ScalingExecutions(sharedSfnClient(), requireSetting(process.env, 'SCALING_STATE_MACHINE_ARN'));
 
 async function startScaling(change: AlarmStateChange): Promise<'apply' | 'duplicate'> {
   const services = (await configs.listServiceConfigs()).filter(({ config }) => config.scaling?.policies.some((policy) => policy.alarmName === change.alarmName));

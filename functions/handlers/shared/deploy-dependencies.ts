@@ -1,8 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { sharedDocumentClient, sharedSfnClient } from '../../adapters/aws-clients.ts';
+import { sharedDocumentClient, sharedEcsClient, sharedSfnClient } from '../../adapters/aws-clients.ts';
 import { BlueGreenAws } from '../../adapters/blue-green-aws.ts';
 import { BlueGreenWorkflow } from '../../adapters/blue-green-workflow.ts';
 import { ConfigStore } from '../../adapters/config-store.ts';
@@ -25,7 +24,7 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
 }
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
-  const aws = new BlueGreenAws({ ecs: new ECSClient({}), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
+  const aws = new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
   const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, sharedSfnClient());
   return new BlueGreenWorkflow({ ...deployDependencies(env), aws, waiters });
 }
