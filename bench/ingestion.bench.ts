@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { countCommands } from './call-counter.ts';
-import { sharedDocumentClient } from '../functions/adapters/aws-clients.ts';
-import { parseTaskStateChange } from '../functions/domain/task-state.ts';
+import { sharedDocumentClient } from '../functions/kernel/aws/clients.ts';
+import { parseTaskStateChange } from '../functions/ingestion/domain/task-state.ts';
 import { startLocalAws } from '../local/local-aws.ts';
 import { taskArn, taskStateChange } from '../test/fixtures/aws-events.ts';
 import { putEvents } from '../test/integration/support.ts';

@@ -4,9 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { sharedEcsClient } from '../functions/adapters/aws-clients.ts';
-import { ConfigStore } from '../functions/adapters/config-store.ts';
-import type { RunSummary } from '../functions/handlers/cleanup-record-run.ts';
+import { sharedEcsClient } from '../functions/kernel/aws/clients.ts';
+import { ConfigStore } from '../functions/config/adapters/config-store.ts';
+import type { RunSummary } from '../functions/cleanup/handlers/cleanup-record-run.ts';
 import { startLocalAws } from '../local/local-aws.ts';
 
 /**

@@ -2,7 +2,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConfigStore } from '../functions/adapters/config-store.ts';
+import { ConfigStore } from '../functions/config/adapters/config-store.ts';
 import { startLocalAws } from '../local/local-aws.ts';
 
 /**

@@ -4,7 +4,7 @@ import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DeploymentStore } from '../functions/adapters/deployment-store.ts';
+import { DeploymentStore } from '../functions/deploy/adapters/deployment-store.ts';
 import { startLocalAws, type LocalAws } from './local-aws.ts';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, taskSets, waitForExecution } from './sample-blue-green.ts';
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from './sample-resources.ts';

@@ -13,7 +13,7 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface FunctionDefinition {
   /** The key under `functions:`; the deployed name is `<service>-<stage>-<key>`. */
   key: string;
-  /** `functions/handlers/x.handler` as Lambda sees it inside the zip. */
+  /** `functions/<capability>/handlers/x.handler` as Lambda sees it inside the zip. */
   handler: string;
   /** Absolute path of the TypeScript module that exports the handler. */
   sourcePath: string;

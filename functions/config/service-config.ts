@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { deployConfigSchema } from './deploy-config.ts';
-import { scalingConfigSchema } from './scaling-config.ts';
+import { deployConfigSchema } from '../deploy/config.ts';
+import { scalingConfigSchema } from '../scaling/config.ts';
 
 /**
  * Per-service configuration (docs/decisions/0004): which cluster/service it is, and optional sections owned by
@@ -15,9 +15,9 @@ export const serviceConfigSchema = z
   .object({
     cluster: ecsName,
     service: ecsName,
-    /** Blue/green deploys on image push (issue 3): functions/config/deploy-config.ts. */
+    /** Blue/green deploys on image push (issue 3): functions/deploy/config.ts. */
     deploy: z.optional(deployConfigSchema),
-    /** Step scaling from CloudWatch alarms (issue 4): functions/config/scaling-config.ts. */
+    /** Step scaling from CloudWatch alarms (issue 4): functions/scaling/config.ts. */
     scaling: z.optional(scalingConfigSchema),
   })
   .strict();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -41,6 +41,9 @@ let resources: Record<string, Resource>;
  * Actions AWS authorises only on Resource "*" (no resource-level permissions, no condition keys), each with the
  * reason; every other statement must name its resources.
  */
+/** Every ASL file, beside its capability (functions/<capability>/*.asl.json). */
+const stateMachineFiles = () => globSync('functions/**/*.asl.json', { cwd: PROJECT_ROOT }).sort();
+
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 describe('the packaged stack', () => {
@@ -56,14 +59,14 @@ describe('the packaged stack', () => {
   });
 
   it('has every state machine file valid under asl-validator, and wired into the template', async () => {
-    const directory = join(PROJECT_ROOT, 'statemachines');
-    const files = existsSync(directory) ? readdirSync(directory).filter((file) => file.endsWith('.asl.json')) : [];
+    const files = stateMachineFiles();
+    assert.ok(files.length > 0, 'no *.asl.json found under functions/');
     for (const file of files) {
       const validator = join(PROJECT_ROOT, 'node_modules', '.bin', 'asl-validator');
-      const result = await run(validator, ['--json-path', join(directory, file)]).catch((error: { stdout?: string; stderr?: string }) => error);
+      const result = await run(validator, ['--json-path', join(PROJECT_ROOT, file)]).catch((error: { stdout?: string; stderr?: string }) => error);
       assert.ok(!('stderr' in result && 'code' in result), `${file} is not valid ASL:\n${result.stdout}${result.stderr}`);
     }
-    assert.equal(ofType('AWS::StepFunctions::StateMachine').length, files.length, 'one state machine resource per file in statemachines/');
+    assert.equal(ofType('AWS::StepFunctions::StateMachine').length, files.length, 'one state machine resource per *.asl.json file');
   });
 
   it('deploys every serverless.yml function on nodejs24.x from its prebuilt zip', () => {

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { InvalidConfigError, issueMessages } from '../config/service-config.ts';
+
+/**
+ * Task-definition revision cleanup settings (docs/decisions/0004, 0005), stored as pk CONFIG / sk CLEANUP.
+ * Every field has a default, so an account without a stored configuration gets a safe dry run.
+ */
+
+/** Family glob: letters, digits, hyphens and underscores, with `*` (any run) and `?` (one character). */
+const familyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'must be a task-definition family name, optionally with * and ? wildcards');
+
+export const cleanupConfigSchema = z
+  .object({
+    /** ACTIVE revisions kept per family, newest first, whatever else applies. */
+    keepLatest: z.int().min(1, 'must be at least 1: the newest revision is what new tasks run').max(1000).default(5),
+    /** ACTIVE revisions registered less than this many days ago are kept. */
+    minAgeDays: z.number().min(0).max(3650).default(7),
+    /** INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them). */
+    inactiveRetentionDays: z.number().min(0).max(3650).default(30),
+    includeFamilies: z.array(familyPattern).min(1).default(['*']),
+    excludeFamilies: z.array(familyPattern).default([]),
+    /** Scheduled runs only plan and record unless this is false; an on-demand run may override it. */
+    dryRun: z.boolean().default(true),
+  })
+  .strict();
+
+export type CleanupConfig = z.infer<typeof cleanupConfigSchema>;
+
+/** What starts a run: the schedule rule's fixed input, or an operator's StartExecution input. */
+export const cleanupRunInputSchema = z
+  .object({
+    trigger: z.enum(['schedule', 'on-demand']).default('on-demand'),
+    /** Overrides the configured dryRun for this run only. */
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
+export type CleanupRunInput = z.infer<typeof cleanupRunInputSchema>;
+
+export function parseCleanupConfig(input: unknown): CleanupConfig {
+  return parseWith(cleanupConfigSchema, input, 'revision cleanup');
+}
+
+export function parseCleanupRunInput(input: unknown): CleanupRunInput {
+  return parseWith(cleanupRunInputSchema, input ?? {}, 'a revision cleanup run');
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InvalidConfigError(subject, issueMessages(result.error));
+}

@@ -1,0 +1,108 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseCleanupConfig, type CleanupConfig } from '../../cleanup/config.ts';
+import { parseServiceConfig, type ServiceConfig } from '../service-config.ts';
+import { StateStoreError } from '../../kernel/store/state-store.ts';
+
+/** A stored configuration with the revision that optimistic-concurrency writes must name. */
+export interface StoredConfig<T> {
+  config: T;
+  /** 1 for the first version; each put increments it. */
+  revision: number;
+  updatedAt: string;
+}
+
+export type StoredServiceConfig = StoredConfig<ServiceConfig>;
+
+/** Someone else changed the configuration since it was read. */
+export class ConfigConflictError extends Error {
+  override readonly name = 'ConfigConflictError';
+}
+
+const CONFIG_PK = 'CONFIG';
+const serviceSortKey = (cluster: string, service: string) => `SERVICE#${cluster}#${service}`;
+const CLEANUP_SK = 'CLEANUP';
+
+/**
+ * Service configurations in the state table (docs/decisions/0004). Everything read back is validated again, so a
+ * hand-edited item fails loudly instead of steering a deploy.
+ */
+export class ConfigStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  async getServiceConfig(cluster: string, service: string): Promise<StoredServiceConfig | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: CONFIG_PK, sk: serviceSortKey(cluster, service) }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : toStored(Item, parseServiceConfig);
+  }
+
+  async listServiceConfigs(): Promise<StoredServiceConfig[]> {
+    const configs: StoredServiceConfig[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': CONFIG_PK, ':prefix': 'SERVICE#' },
+          ExclusiveStartKey,
+        }),
+      );
+      configs.push(...(page.Items ?? []).map((item) => toStored(item, parseServiceConfig)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return configs;
+  }
+
+  /**
+   * Validates and stores a configuration. `expectedRevision` is the revision it was based on (0 for a new
+   * service); if the stored one moved on meanwhile, nothing is written and ConfigConflictError says so.
+   */
+  async putServiceConfig(input: unknown, expectedRevision: number, now = new Date()): Promise<StoredServiceConfig> {
+    const config = parseServiceConfig(input);
+    const subject = `${config.cluster}/${config.service}`;
+    return this.putVersioned(serviceSortKey(config.cluster, config.service), 'service-config', config, subject, expectedRevision, now);
+  }
+
+  /** The revision cleanup settings (docs/decisions/0005), or undefined when none were stored (defaults apply). */
+  async getCleanupConfig(): Promise<StoredConfig<CleanupConfig> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: CONFIG_PK, sk: CLEANUP_SK }, ConsistentRead: true }));
+    return Item === undefined ? undefined : toStored(Item, parseCleanupConfig);
+  }
+
+  /** Validates and stores the cleanup settings, with the same optimistic revision check as service configurations. */
+  async putCleanupConfig(input: unknown, expectedRevision: number, now = new Date()): Promise<StoredConfig<CleanupConfig>> {
+    return this.putVersioned(CLEANUP_SK, 'cleanup-config', parseCleanupConfig(input), 'revision cleanup', expectedRevision, now);
+  }
+
+  private async putVersioned<T>(sk: string, kind: string, config: T, subject: string, expectedRevision: number, now: Date): Promise<StoredConfig<T>> {
+    const stored: StoredConfig<T> = { config, revision: expectedRevision + 1, updatedAt: now.toISOString() };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: CONFIG_PK, sk, kind, ...stored },
+          ConditionExpression: expectedRevision === 0 ? 'attribute_not_exists(pk)' : 'revision = :expected',
+          ...(expectedRevision === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedRevision } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConfigConflictError(`The configuration of ${subject} changed since revision ${expectedRevision}; read it again and reapply your change.`);
+      }
+      throw new StateStoreError(`Could not store the configuration of ${subject}`, { cause: error });
+    }
+    return stored;
+  }
+}
+
+function toStored<T>(item: Record<string, unknown>, parse: (input: unknown) => T): StoredConfig<T> {
+  return { config: parse(item['config']), revision: Number(item['revision']), updatedAt: String(item['updatedAt']) };
+}

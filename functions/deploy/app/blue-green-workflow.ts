@@ -1,0 +1,324 @@
+import type { Service, TaskSet } from '@aws-sdk/client-ecs';
+import type { DeployConfig } from '../config.ts';
+import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
+import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
+import { deploymentOutcomeNotification, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
+import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel/errors.ts';
+import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
+import { cloneWithImage } from '../domain/task-definition-clone.ts';
+import type { BlueGreenAws, WeightedRoute } from '../adapters/blue-green-aws.ts';
+import type { ConfigStore } from '../../config/adapters/config-store.ts';
+import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
+import type { DeploymentStore } from '../adapters/deployment-store.ts';
+import type { StabilityResume, StabilityWaiters } from '../adapters/stability-waiters.ts';
+
+/**
+ * The steps of functions/deploy/blue-green-deploy.asl.json that need logic (the machine calls ECS and ELBv2 directly for
+ * single calls). Each is safe to repeat: the machine retries Lambda failures.
+ */
+
+/** What the state machine carries from step to step (the output of `prepare`). */
+export interface DeploymentContext {
+  deploymentId: string;
+  cluster: string;
+  service: string;
+  image: string;
+  blueTaskDefinitionArn: string;
+  greenTaskDefinitionArn: string;
+  blueTaskSetArn: string;
+  blueTargetGroupArn: string;
+  greenTargetGroupArn: string;
+  production: WeightedRoute;
+  test?: WeightedRoute;
+  rollbackAlarms: string[];
+  checkIntervalSeconds: number;
+  steps: DeployStep[];
+  /** CreateTaskSet arguments in the aws-sdk integration's casing. */
+  createTaskSet: unknown;
+}
+
+export interface CheckRequest {
+  deployment: DeploymentContext;
+  greenTaskSetArn: string;
+  step: DeployStep;
+  stepIndex: number;
+  stepStartedAt: string;
+}
+
+export const STEP_INDEX = { prepare: 0, deleteBlue: 98, rollback: 99 } as const;
+
+export interface WorkflowDependencies {
+  configs: ConfigStore;
+  deployments: DeploymentStore;
+  launcher: DeployLauncher;
+  aws: BlueGreenAws;
+  waiters: StabilityWaiters;
+  now?: () => Date;
+}
+
+export class BlueGreenWorkflow {
+  private readonly deps: WorkflowDependencies;
+  private readonly now: () => Date;
+
+  constructor(deps: WorkflowDependencies) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Reads the service's config and live task set, registers the green revision and plans the steps. */
+  async prepare(request: DeployRequest, executionArn: string): Promise<DeploymentContext> {
+    const { cluster, service, deploymentId } = request;
+    const config = await this.deployConfig(cluster, service);
+    const live = await this.deps.aws.describeService(cluster, service);
+    if (live?.deploymentController?.type !== 'EXTERNAL') {
+      throw new DeployPreparationError(`${cluster}/${service} is not an ACTIVE service with the EXTERNAL deployment controller`);
+    }
+    const blue = primaryTaskSet(live.taskSets ?? [], cluster, service);
+    const blueLoadBalancer = blue.loadBalancers?.[0];
+    const [first, second] = config.loadBalancer.targetGroupArns;
+    if (!blueLoadBalancer?.targetGroupArn || ![first, second].includes(blueLoadBalancer.targetGroupArn)) {
+      throw new DeployPreparationError(`The primary task set of ${cluster}/${service} is not registered with either configured target group`);
+    }
+    const blueTargetGroupArn = blueLoadBalancer.targetGroupArn;
+    const greenTargetGroupArn = blueTargetGroupArn === first ? second : first;
+    const blueTaskDefinitionArn = blue.taskDefinition ?? '';
+    const greenTaskDefinitionArn = request.taskDefinitionArn ?? (await this.registerGreenRevision(blueTaskDefinitionArn, config, request.image));
+    const steps = planDeployFor(config);
+    const context: DeploymentContext = {
+      deploymentId,
+      cluster,
+      service,
+      image: request.image,
+      blueTaskDefinitionArn,
+      greenTaskDefinitionArn,
+      blueTaskSetArn: blue.taskSetArn ?? '',
+      blueTargetGroupArn,
+      greenTargetGroupArn,
+      production: config.loadBalancer.production,
+      ...(config.loadBalancer.test ? { test: config.loadBalancer.test } : {}),
+      rollbackAlarms: config.rollbackAlarms,
+      checkIntervalSeconds: config.checkIntervalSeconds,
+      steps,
+      createTaskSet: toSdkIntegrationCase({
+        cluster,
+        service,
+        taskDefinition: greenTaskDefinitionArn,
+        // Lets rollback find green even if the machine never saw CreateTaskSet's answer.
+        externalId: deploymentId,
+        loadBalancers: [{ ...blueLoadBalancer, targetGroupArn: greenTargetGroupArn }],
+        ...(blue.capacityProviderStrategy?.length ? { capacityProviderStrategy: blue.capacityProviderStrategy } : { launchType: blue.launchType ?? 'FARGATE' }),
+        ...(blue.networkConfiguration?.awsvpcConfiguration?.subnets?.length ? { networkConfiguration: blue.networkConfiguration } : {}),
+        ...(blue.platformVersion && blue.launchType === 'FARGATE' ? { platformVersion: blue.platformVersion } : {}),
+        ...(blue.serviceRegistries?.length ? { serviceRegistries: blue.serviceRegistries } : {}),
+        scale: { unit: 'PERCENT', value: 100 },
+        clientToken: deploymentId.slice(0, 36),
+      }),
+    };
+    const startedAt = this.now().toISOString();
+    await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
+      status: 'IN_PROGRESS',
+      gsi2pk: 'DEPLOYMENT#IN_PROGRESS',
+      executionArn,
+      startedAt,
+      blueTaskDefinitionArn,
+      greenTaskDefinitionArn,
+      blueTaskSetArn: context.blueTaskSetArn,
+      blueTargetGroupArn,
+      greenTargetGroupArn,
+      greenWeight: 0,
+      plan: describeDeployPlan(steps),
+      notify: config.notify,
+    });
+    await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.prepare, {
+      name: 'register-revision',
+      startedAt,
+      endedAt: this.now().toISOString(),
+      outcome: 'SUCCEEDED',
+      blueTaskDefinitionArn,
+      greenTaskDefinitionArn,
+      digest: request.digest ?? null,
+    });
+    return context;
+  }
+
+  /** Green's health, the rollback alarms and operator requests after a step's action: proceed, wait, or throw. */
+  async check(request: CheckRequest): Promise<CheckVerdict> {
+    const { deployment, step } = request;
+    const { cluster, service, deploymentId } = deployment;
+    const [stored, live, greenTasks, alarms] = await Promise.all([
+      this.deps.deployments.getDeployment(cluster, service, deploymentId),
+      this.deps.aws.describeService(cluster, service),
+      this.deps.aws.taskSetTasks(cluster, taskSetId(request.greenTaskSetArn)),
+      this.deps.aws.alarmStates(deployment.rollbackAlarms),
+    ]);
+    const now = this.now();
+    const verdict = checkDeployment({
+      step,
+      stepStartedAt: request.stepStartedAt,
+      now,
+      greenTasks,
+      expectedGreenTasks: expectedGreenTasks(live),
+      alarms,
+      abortRequested: stored?.['abortRequested'] === true,
+      fastTrack: stored?.['fastTrack'] === true,
+      checkIntervalSeconds: deployment.checkIntervalSeconds,
+    });
+    if (verdict.next === 'proceed') {
+      await this.deps.deployments.recordStep(cluster, service, deploymentId, request.stepIndex + 1, {
+        name: step.name,
+        kind: step.kind,
+        greenWeight: step.greenWeight,
+        blueWeight: step.blueWeight,
+        startedAt: request.stepStartedAt,
+        endedAt: now.toISOString(),
+        outcome: 'SUCCEEDED',
+        ...(stored?.['fastTrack'] === true && step.seconds > 0 ? { note: 'bake skipped (fast track)' } : {}),
+      });
+      await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
+        currentStep: step.name,
+        greenWeight: step.greenWeight,
+        greenTaskSetArn: request.greenTaskSetArn,
+      });
+    }
+    return verdict;
+  }
+
+  /**
+   * The machine's wait for green (`awaitGreen`): registers its task token for green's task events, then looks at green
+   * itself, so tasks that became RUNNING (or failed) before the registration count too and may resume it at once.
+   */
+  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<{ resume: StabilityResume }> {
+    const { cluster, service, deploymentId } = deployment;
+    const greenTaskSetId = taskSetId(greenTaskSetArn);
+    const live = await this.deps.aws.describeService(cluster, service);
+    await this.deps.deployments.registerStabilityWaiter(cluster, service, deploymentId, greenTaskSetId, taskToken, expectedGreenTasks(live), this.now());
+    return { resume: await this.deps.waiters.observe(greenTaskSetId, await this.deps.aws.taskSetTasks(cluster, greenTaskSetId)) };
+  }
+
+  /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */
+  async preTraffic(deployment: DeploymentContext, greenTaskSetArn: string): Promise<void> {
+    if (deployment.test) {
+      await this.deps.aws.setWeights(deployment.test, [
+        { targetGroupArn: deployment.blueTargetGroupArn, weight: 0 },
+        { targetGroupArn: deployment.greenTargetGroupArn, weight: 100 },
+      ]);
+    }
+    const config = await this.deployConfig(deployment.cluster, deployment.service);
+    const hook = config.preTrafficHook;
+    if (!hook) return;
+    const payload = { deploymentId: deployment.deploymentId, cluster: deployment.cluster, service: deployment.service, greenTaskSetArn, testListener: deployment.test ?? null };
+    const result =
+      'lambda' in hook
+        ? await this.deps.aws.invokeHook(hook.lambda, payload)
+        : await fetch(hook.url, { method: 'GET', signal: AbortSignal.timeout(10_000) }).then(
+            (response) => ({ passed: response.ok, detail: `GET ${hook.url} answered ${response.status}` }),
+            (error: unknown) => ({ passed: false, detail: `GET ${hook.url} failed: ${String(error)}` }),
+          );
+    if (!result.passed) throw new PreTrafficCheckFailedError(`Pre-traffic check failed: ${result.detail}`);
+  }
+
+  /** Parks the approval gate's task token where approve/abort find it. */
+  async awaitApproval(deployment: DeploymentContext, taskToken: string): Promise<void> {
+    await this.deps.deployments.updateDeployment(deployment.cluster, deployment.service, deployment.deploymentId, {
+      approvalToken: taskToken,
+      awaitingApprovalSince: this.now().toISOString(),
+    });
+  }
+
+  /** Production (and test) traffic back to blue, blue primary again, green deleted. Blue itself is never touched. */
+  async rollback(deployment: DeploymentContext, failure: { Error?: string; Cause?: string }): Promise<{ reason: string }> {
+    const { cluster, service, deploymentId } = deployment;
+    const startedAt = this.now().toISOString();
+    const toBlue = [
+      { targetGroupArn: deployment.blueTargetGroupArn, weight: 100 },
+      { targetGroupArn: deployment.greenTargetGroupArn, weight: 0 },
+    ];
+    await this.deps.aws.setWeights(deployment.production, toBlue);
+    if (deployment.test) await this.deps.aws.setWeights(deployment.test, toBlue);
+    const live = await this.deps.aws.describeService(cluster, service);
+    const taskSets = live?.taskSets ?? [];
+    const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
+    if (primary?.taskSetArn !== deployment.blueTaskSetArn) await this.deps.aws.setPrimaryTaskSet(cluster, service, deployment.blueTaskSetArn);
+    for (const green of taskSets.filter((taskSet) => taskSet.externalId === deploymentId)) {
+      await this.deps.aws.deleteTaskSet(cluster, service, green.taskSetArn ?? '');
+    }
+    const reason = describeFailure(failure);
+    await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.rollback, {
+      name: 'rollback',
+      startedAt,
+      endedAt: this.now().toISOString(),
+      outcome: 'SUCCEEDED',
+      greenWeight: 0,
+      blueWeight: 100,
+      reason,
+    });
+    return { reason };
+  }
+
+  /** Records the outcome with its announcement, then releases the service's lock and starts the queued deploy. */
+  async finish(request: DeployRequest, outcome: DeploymentOutcome, failure?: { Error?: string; Cause?: string }): Promise<{ next?: string }> {
+    const { cluster, service, deploymentId } = request;
+    const stored = await this.deps.deployments.getDeployment(cluster, service, deploymentId);
+    const endedAt = this.now().toISOString();
+    // The success path carries an empty failure: only a failed or rolled-back deployment has a reason.
+    const reason = outcome !== 'SUCCEEDED' && failure?.Error ? describeFailure(failure) : undefined;
+    await this.deps.deployments.finish(
+      cluster,
+      service,
+      deploymentId,
+      outcome,
+      { endedAt, reason, ...(outcome === 'SUCCEEDED' ? {} : { greenWeight: 0 }) },
+      deploymentOutcomeNotification({
+        deploymentId,
+        cluster,
+        service,
+        outcome,
+        image: request.image,
+        ...(reason ? { reason } : {}),
+        endedAt,
+        notify: Array.isArray(stored?.['notify']) ? (stored['notify'] as string[]) : [],
+      }),
+    );
+    const next = await this.deps.launcher.releaseAndStartNext(cluster, service, deploymentId);
+    return next ? { next: next.deploymentId } : {};
+  }
+
+  private async deployConfig(cluster: string, service: string): Promise<DeployConfig> {
+    const stored = await this.deps.configs.getServiceConfig(cluster, service);
+    if (!stored?.config.deploy) throw new DeployPreparationError(`${cluster}/${service} has no deploy configuration`);
+    return stored.config.deploy;
+  }
+
+  private async registerGreenRevision(blueTaskDefinitionArn: string, config: DeployConfig, image: string): Promise<string> {
+    const live = await this.deps.aws.describeTaskDefinition(blueTaskDefinitionArn);
+    return this.deps.aws.registerTaskDefinition(cloneWithImage(live.taskDefinition, live.tags, config.image.containers, image));
+  }
+}
+
+function primaryTaskSet(taskSets: TaskSet[], cluster: string, service: string): TaskSet {
+  const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
+  if (!primary?.taskSetArn) throw new DeployPreparationError(`${cluster}/${service} has no primary task set to deploy next to`);
+  return primary;
+}
+
+/** Green runs at 100 % scale: as many tasks as the service wants. */
+function expectedGreenTasks(live: Service | undefined): number {
+  return Math.ceil(live?.desiredCount ?? 0);
+}
+
+/** `…:task-set/<cluster>/<service>/<id>`, where the id itself has a slash (`ecs-svc/123…`). */
+function taskSetId(taskSetArn: string): string {
+  return taskSetArn.split('/').slice(3).join('/');
+}
+
+/** Step Functions hands errors over as { Error, Cause }; a Lambda error's Cause is its JSON { errorMessage }. */
+function describeFailure(failure: { Error?: string; Cause?: string }): string {
+  let message = failure.Cause ?? '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // A plain-text cause (aws-sdk integration errors) is the message already.
+  }
+  return `${failure.Error ?? 'Error'}: ${message}`.slice(0, 1000);
+}

@@ -1,8 +1,0 @@
-import { parseServiceAction } from '../domain/service-events.ts';
-import { defaultDependencies } from './shared/dependencies.ts';
-import { ingestionHandler } from './shared/ingestion.ts';
-
-/** `ECS Service Action` (steady state, placement failures, …) → the service's action history. */
-const { store, logger } = defaultDependencies();
-
-export const handler = ingestionHandler({ parse: parseServiceAction, apply: (action) => store.recordServiceAction(action), store, logger });

@@ -1,0 +1,47 @@
+import { parseImagePush, type ImagePush } from '../domain/image-push.ts';
+import { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/domain/deploy-trigger.ts';
+import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { deployDependencies } from '../../deploy/handlers/dependencies.ts';
+import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
+
+/**
+ * `ECR Image Action` (PUSH, SUCCESS) → the digest each tag points at, then one deploy request per service tracking the
+ * repository and tag. A stale push (an older image of the tag) deploys nothing; a duplicate is requested again, which
+ * is a no-op unless its deploy never started (a retried invocation).
+ */
+const { store, logger } = defaultDependencies();
+const { configs, launcher } = deployDependencies();
+
+async function requestDeploys(push: ImagePush): Promise<void> {
+  const tracking = (await configs.listServiceConfigs()).flatMap(({ config }) =>
+    config.deploy ? [{ cluster: config.cluster, service: config.service, repository: config.deploy.image.repository, tagPattern: config.deploy.image.tagPattern }] : [],
+  );
+  const requestedAt = new Date().toISOString();
+  for (const target of servicesTrackingPush(tracking, push)) {
+    const image = pinnedImageUri(push);
+    const outcome = await launcher.request({
+      deploymentId: deploymentIdFor({ cluster: target.cluster, service: target.service, image }),
+      cluster: target.cluster,
+      service: target.service,
+      image,
+      digest: push.digest,
+      repository: push.repository,
+      ...(push.tag ? { tag: push.tag } : {}),
+      trigger: 'image-push',
+      pushedAt: push.pushedAt,
+      requestedAt,
+    });
+    logger.info('Deploy requested', { cluster: target.cluster, service: target.service, digest: push.digest, outcome });
+  }
+}
+
+export const handler = ingestionHandler({
+  parse: parseImagePush,
+  apply: async (push) => {
+    const outcome = await store.recordImagePush(push);
+    if (outcome !== 'stale') await requestDeploys(push);
+    return outcome;
+  },
+  store,
+  logger,
+});

@@ -1,0 +1,34 @@
+import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
+import { ConfigStore } from '../../config/adapters/config-store.ts';
+import { ScalingExecutions } from '../adapters/scaling-executions.ts';
+import { readTableNames, requireSetting } from '../../kernel/environment.ts';
+import { parseAlarmStateChange, scalingExecutionName, type AlarmStateChange } from '../domain/alarm-state.ts';
+import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
+
+/**
+ * `CloudWatch Alarm State Change` (to ALARM) → one step-scaling execution per configured service whose policy names
+ * the alarm. The execution name is derived from the alarm transition, so a redelivered event starts nothing new.
+ */
+const { store, logger } = defaultDependencies();
+const configs = new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state);
+const executions = new ScalingExecutions(sharedSfnClient(), requireSetting(process.env, 'SCALING_STATE_MACHINE_ARN'));
+
+async function startScaling(change: AlarmStateChange): Promise<'apply' | 'duplicate'> {
+  const services = (await configs.listServiceConfigs()).filter(({ config }) => config.scaling?.policies.some((policy) => policy.alarmName === change.alarmName));
+  if (services.length === 0) logger.info('No service scales on this alarm', { alarmName: change.alarmName });
+  const started = await Promise.all(
+    services.map(({ config: { cluster, service } }) =>
+      executions.start(scalingExecutionName(change, cluster, service), {
+        alarmName: change.alarmName,
+        cluster,
+        service,
+        evaluation: 1,
+        ...(change.recentDatapoints ? { recentDatapoints: change.recentDatapoints } : {}),
+      }),
+    ),
+  );
+  return started.length > 0 && started.every((outcome) => outcome === 'duplicate') ? 'duplicate' : 'apply';
+}
+
+export const handler = ingestionHandler({ parse: parseAlarmStateChange, apply: startScaling, store, logger });

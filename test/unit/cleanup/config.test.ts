@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCleanupConfig, parseCleanupRunInput } from '../../../functions/cleanup/config.ts';
+import { InvalidConfigError } from '../../../functions/config/service-config.ts';
+
+describe('parseCleanupConfig', () => {
+  it('fills safe defaults: keep 5, 7 days, 30 days retention, every family, dry run', () => {
+    assert.deepEqual(parseCleanupConfig({}), { keepLatest: 5, minAgeDays: 7, inactiveRetentionDays: 30, includeFamilies: ['*'], excludeFamilies: [], dryRun: true });
+  });
+
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['keeping no revision', { keepLatest: 0 }, /keepLatest: must be at least 1/],
+    ['a fractional count', { keepLatest: 2.5 }, /keepLatest: /],
+    ['a negative age', { minAgeDays: -1 }, /minAgeDays: /],
+    ['a pattern with a slash', { excludeFamilies: ['a/b'] }, /excludeFamilies\.0: must be a task-definition family name/],
+    ['an empty include list', { includeFamilies: [] }, /includeFamilies: /],
+    ['an unknown key', { keepLast: 3 }, /\(root\): Unrecognized key: "keepLast"/],
+  ];
+  for (const [name, input, message] of invalid) {
+    it(`rejects ${name}, naming the path`, () => {
+      assert.throws(() => parseCleanupConfig(input), (error: unknown) => error instanceof InvalidConfigError && message.test(error.message));
+    });
+  }
+});
+
+describe('parseCleanupRunInput', () => {
+  it('defaults to an on-demand run that follows the configured dryRun', () => assert.deepEqual(parseCleanupRunInput(undefined), { trigger: 'on-demand' }));
+  it('reads the schedule input', () => assert.deepEqual(parseCleanupRunInput({ trigger: 'schedule' }), { trigger: 'schedule' }));
+  it('rejects a non-boolean dryRun', () => assert.throws(() => parseCleanupRunInput({ dryRun: 'yes' }), /dryRun: Invalid input: expected boolean/));
+});
