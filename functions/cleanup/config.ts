@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidConfigError, issueMessages } from '../config/service-config.ts';
+import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 
 /**
  * Task-definition revision cleanup settings (docs/decisions/0004, 0005), stored as pk CONFIG / sk CLEANUP.

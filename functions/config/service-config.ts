@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deployConfigSchema } from '../deploy/config.ts';
 import { scalingConfigSchema } from '../scaling/config.ts';
+import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 
 /**
  * Per-service configuration (docs/decisions/0004): which cluster/service it is, and optional sections owned by
@@ -24,27 +25,11 @@ export const serviceConfigSchema = z
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 
-/** A configuration that failed validation; `problems` name each path and what was expected. */
-export class InvalidConfigError extends Error {
-  override readonly name = 'InvalidConfigError';
-  readonly problems: string[];
-
-  constructor(subject: string, problems: string[]) {
-    super(`Invalid configuration for ${subject}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.problems = problems;
-  }
-}
-
 /** Validates untrusted input (a YAML document, a stored item) into a ServiceConfig, or throws InvalidConfigError. */
 export function parseServiceConfig(input: unknown): ServiceConfig {
   const result = serviceConfigSchema.safeParse(input);
   if (result.success) return result.data;
   throw new InvalidConfigError(describeSubject(input), issueMessages(result.error));
-}
-
-/** One line per problem: the path (or `(root)`) and what was expected. */
-export function issueMessages(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }
 
 function describeSubject(input: unknown): string {

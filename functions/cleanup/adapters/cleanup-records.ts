@@ -1,10 +1,11 @@
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
 import type { FamilyOutcome } from '../domain/cleanup-outcome.ts';
-import { cleanupNotification, type CleanupRunAnnouncement } from '../../kernel/notifications.ts';
+import { cleanupNotification, type CleanupRunAnnouncement } from '../domain/notifications.ts';
 import type { FamilyCleanupPlan } from '../domain/revision-cleanup.ts';
-import { cleanupFamilyItem, cleanupRunItem, notificationItem } from '../../kernel/store/state-items.ts';
-import { StateStoreError } from '../../kernel/store/state-store.ts';
+import { notificationItem } from '../../kernel/store/state-items.ts';
+import { cleanupFamilyItem, cleanupRunItem } from './cleanup-items.ts';
+import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /**
  * Records of cleanup runs in the state table. Keys are deterministic per run and family, so a retried or

@@ -1,5 +1,5 @@
 import { sharedDocumentClient, sharedEcsClient, sharedEventBridgeClient, sharedSchedulerClient } from '../../kernel/aws/clients.ts';
-import { ConfigStore } from '../../config/adapters/config-store.ts';
+import { ConfigStore } from '../../config/index.ts';
 import { TaskDefinitionUsageReader } from '../adapters/task-definition-usage.ts';
 import { parseCleanupConfig, parseCleanupRunInput } from '../config.ts';
 import { familySelected, type RevisionUsage } from '../domain/revision-cleanup.ts';

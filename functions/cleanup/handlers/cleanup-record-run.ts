@@ -1,7 +1,7 @@
 import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
 import { CleanupRecords } from '../adapters/cleanup-records.ts';
 import { runStatus, runTotals, type FailedFamily, type FamilyOutcome } from '../domain/cleanup-outcome.ts';
-import type { CleanupRunAnnouncement } from '../../kernel/notifications.ts';
+import type { CleanupRunAnnouncement } from '../domain/notifications.ts';
 import { cleanupDependencies, runIdOf, workflowStep, type CleanupRun, type ExecutionIdentity } from './dependencies.ts';
 
 /** Last step of every cleanup run, also of one that failed before planning: the summary record and its announcement. */

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseCleanupConfig, type CleanupConfig } from '../../cleanup/config.ts';
 import { parseServiceConfig, type ServiceConfig } from '../service-config.ts';
-import { StateStoreError } from '../../kernel/store/state-store.ts';
+import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /** A stored configuration with the revision that optimistic-concurrency writes must name. */
 export interface StoredConfig<T> {

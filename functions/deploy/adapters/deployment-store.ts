@@ -4,8 +4,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
-import { expiresAt, notificationItem, serviceKey, stabilityWaiterKey } from '../../kernel/store/state-items.ts';
-import { StateStoreError } from '../../kernel/store/state-store.ts';
+import { expiresAt, notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
+import { stabilityWaiterKey } from './stability-waiters.ts';
+import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /**
  * Deployments, their steps, and the per-service lock and queue slot (docs/decisions/0002, 0007):

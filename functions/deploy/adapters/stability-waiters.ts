@@ -2,8 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mayEndStabilityWait, stabilityWaitOutcome, type GreenTask, type StabilityWaiter } from '../domain/deployment-health.ts';
-import type { TaskState } from '../../ingestion/domain/task-state.ts';
-import { stabilityWaiterKey } from '../../kernel/store/state-items.ts';
+import type { TaskState } from '../../ingestion/index.ts';
+
+/** Green's stability waiter, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007). */
+export function stabilityWaiterKey(taskSetId: string): { pk: string; sk: string } {
+  return { pk: `TASKSET#${taskSetId}`, sk: 'WAITER' };
+}
 
 /**
  * What seeing green's tasks did to a deploy's wait: nothing (no waiter), counted (not yet stable), resumed it, found

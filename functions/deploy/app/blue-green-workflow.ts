@@ -7,7 +7,7 @@ import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel
 import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
 import { cloneWithImage } from '../domain/task-definition-clone.ts';
 import type { BlueGreenAws, WeightedRoute } from '../adapters/blue-green-aws.ts';
-import type { ConfigStore } from '../../config/adapters/config-store.ts';
+import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore } from '../adapters/deployment-store.ts';
 import type { StabilityResume, StabilityWaiters } from '../adapters/stability-waiters.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ConfigStore } from '../../config/adapters/config-store.ts';
+import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore, DeployRequestOutcome, StoredDeployment } from '../adapters/deployment-store.ts';
 import { describeDeployPlan, planDeployFor } from '../domain/deploy-plan.ts';

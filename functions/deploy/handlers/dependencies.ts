@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { sharedDocumentClient, sharedEcsClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
 import { BlueGreenAws } from '../adapters/blue-green-aws.ts';
 import { BlueGreenWorkflow } from '../app/blue-green-workflow.ts';
-import { ConfigStore } from '../../config/adapters/config-store.ts';
+import { ConfigStore } from '../../config/index.ts';
 import { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../adapters/deployment-store.ts';
 import { StabilityWaiters } from '../adapters/stability-waiters.ts';

@@ -1,5 +1,5 @@
 import { parseDeploymentStateChange } from '../domain/service-events.ts';
-import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { defaultDependencies } from './dependencies.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /** `ECS Deployment State Change` → the newest state of each ECS-managed deployment. */

@@ -1,7 +1,7 @@
 import { parseImagePush, type ImagePush } from '../domain/image-push.ts';
-import { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/domain/deploy-trigger.ts';
-import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
-import { deployDependencies } from '../../deploy/handlers/dependencies.ts';
+import { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/index.ts';
+import { defaultDependencies } from './dependencies.ts';
+import { deployDependencies } from '../../deploy/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**

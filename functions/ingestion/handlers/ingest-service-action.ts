@@ -1,5 +1,5 @@
 import { parseServiceAction } from '../domain/service-events.ts';
-import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { defaultDependencies } from './dependencies.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /** `ECS Service Action` (steady state, placement failures, …) → the service's action history. */

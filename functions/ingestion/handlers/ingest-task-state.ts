@@ -1,9 +1,9 @@
 import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
-import { StabilityWaiters } from '../../deploy/adapters/stability-waiters.ts';
+import { StabilityWaiters } from '../../deploy/index.ts';
 import { readTableNames } from '../../kernel/environment.ts';
-import { taskFailedNotification } from '../../kernel/notifications.ts';
+import { taskFailedNotification } from '../domain/task-failed-notification.ts';
 import { parseTaskStateChange } from '../domain/task-state.ts';
-import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { defaultDependencies } from './dependencies.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**

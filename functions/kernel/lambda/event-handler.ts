@@ -2,9 +2,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { identifyRejectedEvent } from '../envelope.ts';
+import { identifyRejectedEvent, type RejectedEventIdentity } from '../envelope.ts';
 import { MalformedEventError } from '../errors.ts';
-import type { StateStore, WriteOutcome } from '../store/state-store.ts';
+
+/** What a guarded write did with an event: written, already seen, or older than what is stored. */
+export type WriteOutcome = 'apply' | 'duplicate' | 'stale';
+
+/** Keeps a malformed event for inspection, once per event id (the ingestion StateStore is one). */
+export interface RejectedEventRecorder {
+  recordRejectedEvent(identity: RejectedEventIdentity, reason: string, rawEvent: unknown, receivedAt: string): Promise<WriteOutcome>;
+}
 
 export interface IngestionResult {
   outcome: WriteOutcome | 'rejected';
@@ -17,7 +24,7 @@ export interface IngestionSteps<T> {
   parse(event: unknown): T;
   /** Applies the parsed event with a guarded write. */
   apply(parsed: T): Promise<WriteOutcome>;
-  store: StateStore;
+  store: RejectedEventRecorder;
   logger: Logger;
   now?: () => Date;
 }

@@ -6,7 +6,7 @@ import type { ScalingActivity } from '../domain/scaling-activity.ts';
 import type { ScalingCooldowns } from '../domain/step-scaling.ts';
 import { notificationItem } from '../../kernel/store/state-items.ts';
 import { scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
-import { StateStoreError } from '../../kernel/store/state-store.ts';
+import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /** Another evaluation changed the service's cooldowns since they were read: evaluate again (Step Functions retries). */
 export class ScalingStateConflictError extends Error {

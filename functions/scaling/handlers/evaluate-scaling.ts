@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AlarmMetrics, type AlarmDefinition } from '../adapters/alarm-metrics.ts';
 import { sharedDocumentClient, sharedEcsClient } from '../../kernel/aws/clients.ts';
-import { ConfigStore } from '../../config/adapters/config-store.ts';
+import { ConfigStore } from '../../config/index.ts';
 import { EcsServiceCapacity } from '../adapters/ecs-service.ts';
 import { ScalingStore } from '../adapters/scaling-store.ts';
 import { readTableNames } from '../../kernel/environment.ts';

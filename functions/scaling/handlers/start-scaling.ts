@@ -1,9 +1,9 @@
 import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
-import { ConfigStore } from '../../config/adapters/config-store.ts';
+import { ConfigStore } from '../../config/index.ts';
 import { ScalingExecutions } from '../adapters/scaling-executions.ts';
 import { readTableNames, requireSetting } from '../../kernel/environment.ts';
 import { parseAlarmStateChange, scalingExecutionName, type AlarmStateChange } from '../domain/alarm-state.ts';
-import { defaultDependencies } from '../../kernel/lambda/dependencies.ts';
+import { defaultDependencies } from '../../ingestion/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigConflictError, ConfigStore } from '../../../functions/config/adapters/config-store.ts';
-import { InvalidConfigError, parseServiceConfig } from '../../../functions/config/service-config.ts';
+import { InvalidConfigError } from '../../../functions/kernel/config-errors.ts';
+import { parseServiceConfig } from '../../../functions/config/service-config.ts';
 import { MINIMAL_DEPLOY } from '../../fixtures/deploy-config.ts';
 import { STATE_TABLE, useDeployedStack } from '../support.ts';
 

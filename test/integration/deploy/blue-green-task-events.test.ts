@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { stabilityWaiterKey } from '../../../functions/kernel/store/state-items.ts';
+import { stabilityWaiterKey } from '../../../functions/deploy/adapters/stability-waiters.ts';
 import { createBlueGreenService, deployExecutions, executionHistory, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
 import { assertRolledBack, deployOnPush } from './blue-green-support.ts';
 import { getItem, useDeployedStack } from '../support.ts';

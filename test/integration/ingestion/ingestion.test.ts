@@ -4,7 +4,7 @@ import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sharedDocumentClient } from '../../../functions/kernel/aws/clients.ts';
-import { taskKey } from '../../../functions/kernel/store/state-items.ts';
+import { taskKey } from '../../../functions/ingestion/adapters/state-items.ts';
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
 import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack } from '../support.ts';

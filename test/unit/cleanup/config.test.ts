@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCleanupConfig, parseCleanupRunInput } from '../../../functions/cleanup/config.ts';
-import { InvalidConfigError } from '../../../functions/config/service-config.ts';
+import { InvalidConfigError } from '../../../functions/kernel/config-errors.ts';
 
 describe('parseCleanupConfig', () => {
   it('fills safe defaults: keep 5, 7 days, 30 days retention, every family, dry run', () => {

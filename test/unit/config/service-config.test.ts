@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidConfigError, parseServiceConfig } from '../../../functions/config/service-config.ts';
+import { InvalidConfigError } from '../../../functions/kernel/config-errors.ts';
+import { parseServiceConfig } from '../../../functions/config/service-config.ts';
 
 describe('parseServiceConfig', () => {
   it('accepts a minimal service', () => {

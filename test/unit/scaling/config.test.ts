@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toStepScalingPolicy } from '../../../functions/scaling/config.ts';
-import { InvalidConfigError, parseServiceConfig } from '../../../functions/config/service-config.ts';
+import { InvalidConfigError } from '../../../functions/kernel/config-errors.ts';
+import { parseServiceConfig } from '../../../functions/config/service-config.ts';
 
 const withScaling = (scaling: Record<string, unknown>) => ({ cluster: 'prod', service: 'web', scaling });
 const highCpu = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runStatus, runTotals, summarizeFamily, type FailedFamily } from '../../../../functions/cleanup/domain/cleanup-outcome.ts';
-import { cleanupNotification } from '../../../../functions/kernel/notifications.ts';
+import { cleanupNotification } from '../../../../functions/cleanup/domain/notifications.ts';
 import type { FamilyCleanupPlan } from '../../../../functions/cleanup/domain/revision-cleanup.ts';
 
 const arn = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;

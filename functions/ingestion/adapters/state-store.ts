@@ -1,33 +1,20 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { TableNames } from '../environment.ts';
-import type { RejectedEventIdentity } from '../envelope.ts';
-import type { ImagePush } from '../../ingestion/domain/image-push.ts';
-import type { Notification } from '../notifications.ts';
-import type { EcsDeploymentState, ServiceAction } from '../../ingestion/domain/service-events.ts';
-import { compareTaskVersions, type TaskState, type VersionVerdict } from '../../ingestion/domain/task-state.ts';
-import {
-  ecsDeploymentItem,
-  imageTagItem,
-  notificationItem,
-  rejectedCounterKey,
-  rejectedEventItem,
-  serviceActionItem,
-  taskItem,
-  taskKey,
-  type StateItem,
-} from './state-items.ts';
+import type { TableNames } from '../../kernel/environment.ts';
+import type { RejectedEventIdentity } from '../../kernel/envelope.ts';
+import type { ImagePush } from '../domain/image-push.ts';
+import type { Notification } from '../../kernel/notifications.ts';
+import { StateStoreError } from '../../kernel/store/errors.ts';
+import { notificationItem, rejectedCounterKey, rejectedEventItem, type StateItem } from '../../kernel/store/state-items.ts';
+import type { EcsDeploymentState, ServiceAction } from '../domain/service-events.ts';
+import type { WriteOutcome } from '../../kernel/lambda/event-handler.ts';
+import { compareTaskVersions, type TaskState } from '../domain/task-state.ts';
+import { ecsDeploymentItem, imageTagItem, serviceActionItem, taskItem, taskKey } from './state-items.ts';
 
 const TRANSACTION_CONFLICT_ATTEMPTS = 6;
 
-/** A write was refused by DynamoDB for a reason other than our own guard: retrying the event may succeed. */
-export class StateStoreError extends Error {
-  override readonly name = 'StateStoreError';
-}
-
-/** What happened to an ingested event: written, already seen, or older than what is stored. */
-export type WriteOutcome = VersionVerdict;
+export type { WriteOutcome };
 
 /** A task event's outcome, and for a plain applied write the status it replaced (none: the task was new). */
 export interface TaskWriteOutcome {

@@ -4,8 +4,9 @@ import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledExc
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { StateStore, StateStoreError } from '../../../../functions/kernel/store/state-store.ts';
-import { taskFailedNotification } from '../../../../functions/kernel/notifications.ts';
+import { StateStore } from '../../../../functions/ingestion/adapters/state-store.ts';
+import { StateStoreError } from '../../../../functions/kernel/store/errors.ts';
+import { taskFailedNotification } from '../../../../functions/ingestion/domain/task-failed-notification.ts';
 import { parseTaskStateChange } from '../../../../functions/ingestion/domain/task-state.ts';
 import { taskStateChange } from '../../../fixtures/aws-events.ts';
 

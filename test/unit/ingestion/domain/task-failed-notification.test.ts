@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { taskFailedNotification } from '../../../functions/kernel/notifications.ts';
-import { parseTaskStateChange } from '../../../functions/ingestion/domain/task-state.ts';
-import { taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
+import { taskFailedNotification } from '../../../../functions/ingestion/domain/task-failed-notification.ts';
+import { parseTaskStateChange } from '../../../../functions/ingestion/domain/task-state.ts';
+import { taskArn, taskStateChange } from '../../../fixtures/aws-events.ts';
 
 const crashed = (detail: Record<string, unknown> = {}) =>
   parseTaskStateChange(

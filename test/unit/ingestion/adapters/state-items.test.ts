@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { identifyRejectedEvent } from '../../../../functions/kernel/envelope.ts';
-import { MAX_STORED_EVENT_CHARS, expiresAt, imageTagItem, rejectedEventItem, taskItem } from '../../../../functions/kernel/store/state-items.ts';
+import { imageTagItem, taskItem } from '../../../../functions/ingestion/adapters/state-items.ts';
+import { MAX_STORED_EVENT_CHARS, expiresAt, rejectedEventItem } from '../../../../functions/kernel/store/state-items.ts';
 import { parseImagePush } from '../../../../functions/ingestion/domain/image-push.ts';
 import { parseTaskStateChange } from '../../../../functions/ingestion/domain/task-state.ts';
 import { imagePush, taskArn, taskStateChange } from '../../../fixtures/aws-events.ts';

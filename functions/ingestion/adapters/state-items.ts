@@ -1,0 +1,69 @@
+import { expiresAt, serviceKey, type StateItem } from '../../kernel/store/state-items.ts';
+import type { ImagePush } from '../domain/image-push.ts';
+import type { EcsDeploymentState, ServiceAction } from '../domain/service-events.ts';
+import type { TaskState } from '../domain/task-state.ts';
+
+/** Ingestion's items in the state table (docs/decisions/0002): tasks, image tags, ECS deployments, service actions. */
+
+/** How long history items live after they stop changing; DynamoDB TTL deletes them (free of charge). */
+export const RETENTION_DAYS = { stoppedTask: 30, ecsDeployment: 90, serviceAction: 30 } as const;
+
+export function taskKey(taskArn: string): { pk: string; sk: string } {
+  return { pk: `TASK#${taskArn}`, sk: 'STATE' };
+}
+
+export function taskItem(task: TaskState): StateItem {
+  const owner = task.service === undefined ? `CLUSTER#${task.cluster}` : serviceKey(task.cluster, task.service);
+  const item: StateItem = {
+    ...taskKey(task.taskArn),
+    kind: 'task',
+    ...task,
+    gsi1pk: owner,
+    gsi1sk: `TASK#${task.updatedAt}`,
+    gsi2pk: `TASK#${task.lastStatus}`,
+    gsi2sk: task.updatedAt,
+  };
+  if (task.lastStatus === 'STOPPED') item['expiresAt'] = expiresAt(task.stoppedAt ?? task.updatedAt, RETENTION_DAYS.stoppedTask);
+  return item;
+}
+
+export function imageTagItem(push: ImagePush): StateItem {
+  return {
+    pk: `REPOSITORY#${push.repository}`,
+    sk: push.tag === undefined ? `DIGEST#${push.digest}` : `TAG#${push.tag}`,
+    kind: 'image',
+    ...push,
+    gsi1pk: `REPOSITORY#${push.repository}`,
+    gsi1sk: `PUSH#${push.pushedAt}`,
+  };
+}
+
+export function ecsDeploymentItem(deployment: EcsDeploymentState): StateItem {
+  const owner = serviceKey(deployment.cluster, deployment.service);
+  return {
+    pk: owner,
+    sk: `ECS_DEPLOYMENT#${deployment.deploymentId}`,
+    kind: 'ecs-deployment',
+    ...deployment,
+    gsi1pk: owner,
+    gsi1sk: `ECS_DEPLOYMENT#${deployment.updatedAt}`,
+    gsi2pk: `ECS_DEPLOYMENT#${deployment.eventName}`,
+    gsi2sk: deployment.updatedAt,
+    expiresAt: expiresAt(deployment.updatedAt, RETENTION_DAYS.ecsDeployment),
+  };
+}
+
+export function serviceActionItem(action: ServiceAction): StateItem {
+  const owner = serviceKey(action.cluster, action.service);
+  return {
+    pk: owner,
+    sk: `ACTION#${action.createdAt}#${action.eventId}`,
+    kind: 'service-action',
+    ...action,
+    gsi1pk: owner,
+    gsi1sk: `ACTION#${action.createdAt}`,
+    gsi2pk: `ACTION#${action.eventName}`,
+    gsi2sk: action.createdAt,
+    expiresAt: expiresAt(action.createdAt, RETENTION_DAYS.serviceAction),
+  };
+}

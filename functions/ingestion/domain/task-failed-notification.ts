@@ -1,0 +1,25 @@
+import type { Notification } from '../../kernel/notifications.ts';
+import { taskFailure, type TaskState } from './task-state.ts';
+
+/** The announcement for a task that stopped abnormally, or undefined when the task did not fail. */
+export function taskFailedNotification(task: TaskState): Notification | undefined {
+  const reason = taskFailure(task);
+  if (reason === undefined) return undefined;
+  const which = task.service === undefined ? `Task ${task.family}:${task.revision}` : `A task of service ${task.service}`;
+  const notification: Notification = {
+    id: `task-failed#${task.taskArn}`,
+    kind: 'task-failed',
+    subject: `${which} in cluster ${task.cluster} failed: ${reason}`,
+    cluster: task.cluster,
+    details: {
+      taskArn: task.taskArn,
+      taskDefinitionArn: task.taskDefinitionArn,
+      reason,
+      stoppedAt: task.stoppedAt ?? task.updatedAt,
+      startedBy: task.startedBy ?? null,
+    },
+    createdAt: task.updatedAt,
+  };
+  if (task.service !== undefined) notification.service = task.service;
+  return notification;
+}
