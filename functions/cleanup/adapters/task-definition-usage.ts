@@ -2,7 +2,7 @@ import { DescribeServicesCommand, DescribeTasksCommand, paginateListClusters, pa
 import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetScheduleCommand, paginateListSchedules, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { inBatches, parseTaskDefinitionReference, type RevisionUsage, type UsageKind } from '../domain/revision-cleanup.ts';
-import { callAws, collectPages } from './task-definitions.ts';
+import { callAws, collectPages, pagesOf } from '../../kernel/aws/calls.ts';
 
 export interface UsageClients {
   ecs: ECSClient;
@@ -124,14 +124,4 @@ export class TaskDefinitionUsageReader {
     }
     return found;
   }
-}
-
-/** EventBridge has no SDK paginators: pages by NextToken. */
-async function* pagesOf<P extends { NextToken?: string }>(fetch: (token: string | undefined) => Promise<P>): AsyncIterable<P> {
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    yield page;
-    token = page.NextToken;
-  } while (token);
 }

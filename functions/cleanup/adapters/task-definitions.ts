@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { EcsFailure } from '../domain/cleanup-outcome.ts';
 import { AwsCallError, EcsThrottledError } from '../../kernel/errors.ts';
+import { callAws, collectPages } from '../../kernel/aws/calls.ts';
 import { parseTaskDefinitionReference, type RevisionInfo, type RevisionStatus } from '../domain/revision-cleanup.ts';
 
 export interface ListedRevision {
@@ -81,28 +82,4 @@ export class TaskDefinitions {
     }
     return { deregistered, failures };
   }
-}
-
-/** Every item of a paginated listing, with errors mapped as callAws does. */
-export function collectPages<P, T>(what: string, pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
-  return callAws(what, async () => {
-    const items: T[] = [];
-    for await (const page of pages) items.push(...(pick(page) ?? []));
-    return items;
-  });
-}
-
-/** Runs one SDK call; throttling (after the SDK's own retries) becomes EcsThrottledError, anything else AwsCallError. */
-export async function callAws<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isThrottling(error)) throw new EcsThrottledError(`${what} was throttled`, { cause: error });
-    throw new AwsCallError(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
-
-function isThrottling(error: unknown): boolean {
-  const candidate = error as { name?: string; $retryable?: { throttling?: boolean } };
-  return candidate?.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(candidate?.name ?? '');
 }
