@@ -94,9 +94,10 @@ export interface AlarmState {
   timestamp: Date;
 }
 
-/** The subset of a DescribeAlarms MetricAlarm we turn into the event's configuration. */
+/** The subset of a DescribeAlarms MetricAlarm (or CompositeAlarm: AlarmRule) we turn into the event's configuration. */
 export interface MetricAlarmLike {
   AlarmName?: string;
+  AlarmRule?: string;
   AlarmArn?: string;
   AlarmDescription?: string;
   StateValue?: string;
@@ -135,7 +136,9 @@ export function alarmStateChangeEvent(alarm: MetricAlarmLike, state: AlarmState,
       alarmName: alarm.AlarmName,
       state: alarmStateDetail(state),
       previousState: alarmStateDetail(previous),
-      configuration: withoutUndefined({ description: alarm.AlarmDescription, metrics: alarmMetrics(alarm) }),
+      // A composite alarm's event carries its rule where a metric alarm's carries its metrics (CloudWatch User Guide,
+      // "Alarm events and EventBridge").
+      configuration: withoutUndefined({ description: alarm.AlarmDescription, ...(alarm.AlarmRule ? { alarmRule: alarm.AlarmRule } : { metrics: alarmMetrics(alarm) }) }),
     },
   };
 }

@@ -145,8 +145,8 @@ async function emitAlarmChange(deps: ObserverDeps, { input }: ObservedCall, prev
 async function describeAlarm(cloudwatch: CloudWatchClient, alarmName: string | undefined): Promise<MetricAlarmLike | undefined> {
   if (!alarmName) return undefined;
   try {
-    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] }));
-    return answer.MetricAlarms?.[0];
+    const answer = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+    return answer.MetricAlarms?.[0] ?? answer.CompositeAlarms?.[0];
   } catch (error) {
     console.error(`[local-runtime] DescribeAlarms ${alarmName} failed:`, error);
     return undefined;

@@ -12,6 +12,7 @@ import { TaskLifecycle } from './ecs-tasks.ts';
 import { FaultInjector } from './faults.ts';
 import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './lambda.ts';
 import { CallObservers } from './observers.ts';
+import { answerPage, joinUpstreamPages, pagedListing, readPageRequest, type PagedListing } from './paging.ts';
 import { ServiceReconciler } from './reconcile.ts';
 import { InFlightTracker } from './tracker.ts';
 import { createUpstreamClients } from './upstream.ts';
@@ -135,6 +136,7 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
     handler !== undefined ||
     context.observers.wants(identity.service, identity.operation) ||
     (identity.protocol === 'query' && identity.service === 'monitoring') ||
+    (identity.protocol === 'json' && pagedListing(identity.service, identity.operation) !== undefined) ||
     context.faults.hasThrottleFor(identity.service);
   if (!needsBody) return streamThrough(context, req, res);
 
@@ -148,8 +150,28 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
   if (operation && context.observers.wants(identity.service, operation)) {
     return observedExchange(context, req, res, body, { service: identity.service, operation, input });
   }
+  const listing = identity.protocol === 'json' ? pagedListing(identity.service, operation) : undefined;
+  if (listing) return send(res, await pagedExchange(context, req, identity, listing, input));
   const reply = await exchange(context, req, body);
   send(res, reply);
+}
+
+/** A List call answered one page at a time at AWS's page size, from the whole listing moto returns (paging.ts). */
+async function pagedExchange(context: ProxyContext, req: IncomingMessage, identity: CallIdentity, listing: PagedListing, input: Record<string, unknown>): Promise<HttpReply> {
+  const request = readPageRequest(listing, input);
+  if ('refused' in request) return jsonError(listing.invalid, request.refused, 400, jsonVersionOf(identity));
+  let whole: Record<string, unknown> | undefined;
+  let upstreamToken: unknown;
+  for (;;) {
+    const upstreamInput = upstreamToken === undefined ? request.upstreamInput : { ...request.upstreamInput, [listing.token]: upstreamToken };
+    const reply = await exchange(context, req, Buffer.from(JSON.stringify(upstreamInput)));
+    const page = reply.status >= 200 && reply.status < 300 ? safeJson(reply.body) : undefined;
+    if (!page) return reply;
+    whole = joinUpstreamPages(listing, whole, page);
+    if (page[listing.token] !== undefined && page[listing.token] === upstreamToken) throw new Error(`moto repeated its ${listing.token} for ${identity.operation}`);
+    upstreamToken = page[listing.token] ?? undefined;
+    if (upstreamToken === undefined || upstreamToken === '') return { ...reply, body: JSON.stringify(answerPage(listing, request, whole)) };
+  }
 }
 
 /** Forwards a call we react to: buffered both ways, reaction tracked so idle() waits for it. */
@@ -262,7 +284,12 @@ function throttleReply(identity: CallIdentity): HttpReply {
         '<RequestId>local-throttle</RequestId></ErrorResponse>',
     };
   }
-  return jsonError('ThrottlingException', 'Rate exceeded', 400, identity.service === 'monitoring' ? '1.0' : '1.1');
+  return jsonError('ThrottlingException', 'Rate exceeded', 400, jsonVersionOf(identity));
+}
+
+/** CloudWatch speaks AWS JSON 1.0; the other JSON services we serve speak 1.1. */
+function jsonVersionOf(identity: CallIdentity): string {
+  return identity.service === 'monitoring' ? '1.0' : '1.1';
 }
 
 function safeDecode(identity: CallIdentity, body: Buffer): { operation?: string; input: Record<string, unknown> } {

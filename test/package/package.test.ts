@@ -32,6 +32,8 @@ const ACTIONS_WITHOUT_RESOURCE_SCOPE = new Set([
   'scheduler:ListSchedules',
   // Reads the scaled metric while an alarm stays in ALARM (step scaling).
   'cloudwatch:GetMetricData',
+  // Has resource-level permissions, but answers with composite alarms only when granted on "*" (API_DescribeAlarms).
+  'cloudwatch:DescribeAlarms',
 ]);
 
 let packaged: PackagedStack;

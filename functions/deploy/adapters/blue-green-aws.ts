@@ -1,11 +1,11 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteTaskSetCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
-  ListTasksCommand,
+  paginateListTasks,
   RegisterTaskDefinitionCommand,
   UpdateServicePrimaryTaskSetCommand,
   type RegisterTaskDefinitionCommandInput,
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand, type Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { collectPages } from '../../kernel/aws/calls.ts';
 import type { GreenTask } from '../domain/deployment-health.ts';
 
 /** An AWS call of the deploy workflow failed; `cause` is the SDK error. */
@@ -61,16 +62,22 @@ export class BlueGreenAws {
     return answer.taskDefinition?.taskDefinitionArn ?? '';
   }
 
-  /** Every task a task set started (ECS sets startedBy to the task set id), stopped ones included. */
+  /** Every task a task set started (ECS sets startedBy to the task set id), stopped ones included: every page of both. */
   async taskSetTasks(cluster: string, taskSetId: string): Promise<GreenTask[]> {
     const arns = (
       await Promise.all(
         (['RUNNING', 'STOPPED'] as const).map((desiredStatus) =>
-          this.call(`ListTasks ${taskSetId}`, () => this.clients.ecs.send(new ListTasksCommand({ cluster, startedBy: taskSetId, desiredStatus }))),
+          collectPages(
+            `ListTasks ${taskSetId} ${desiredStatus}`,
+            paginateListTasks({ client: this.clients.ecs }, { cluster, startedBy: taskSetId, desiredStatus }),
+            (page) => page.taskArns,
+            (what, send) => this.call(what, send),
+          ),
         ),
       )
-    ).flatMap((answer) => answer.taskArns ?? []);
+    ).flat();
     const tasks: GreenTask[] = [];
+    // DescribeTasks takes at most 100 task ARNs per call.
     for (let start = 0; start < arns.length; start += 100) {
       const answer = await this.call('DescribeTasks', () => this.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(start, start + 100) })));
       for (const task of answer.tasks ?? []) {
@@ -91,10 +98,24 @@ export class BlueGreenAws {
     return tasks;
   }
 
+  /**
+   * The state of each rollback alarm: metric alarms (static threshold, metric math or anomaly detection band) and
+   * composite alarms alike, which DescribeAlarms returns only when asked for by AlarmTypes (docs/decisions/0007).
+   */
   async alarmStates(alarmNames: string[]): Promise<{ name: string; state: string }[]> {
     if (alarmNames.length === 0) return [];
-    const answer = await this.call('DescribeAlarms', () => this.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: alarmNames })));
-    const found = (answer.MetricAlarms ?? []).map((alarm) => ({ name: alarm.AlarmName ?? '', state: alarm.StateValue ?? 'INSUFFICIENT_DATA' }));
+    const found: { name: string; state: string }[] = [];
+    // DescribeAlarms takes at most 100 AlarmNames per call.
+    for (let start = 0; start < alarmNames.length; start += 100) {
+      const input = { AlarmNames: alarmNames.slice(start, start + 100), AlarmTypes: ['MetricAlarm' as const, 'CompositeAlarm' as const] };
+      const alarms = await collectPages(
+        'DescribeAlarms',
+        paginateDescribeAlarms({ client: this.clients.cloudwatch }, input),
+        (page) => [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])],
+        (what, send) => this.call(what, send),
+      );
+      found.push(...alarms.map((alarm) => ({ name: alarm.AlarmName ?? '', state: alarm.StateValue ?? 'INSUFFICIENT_DATA' })));
+    }
     // A configured alarm that does not exist cannot protect the deploy: treat it as alarming, loudly.
     const missing = alarmNames.filter((name) => !found.some((alarm) => alarm.name === name)).map((name) => ({ name: `${name} (does not exist)`, state: 'ALARM' }));
     return [...found, ...missing];

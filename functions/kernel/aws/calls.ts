@@ -5,9 +5,16 @@ import { AwsCallError, EcsThrottledError } from '../errors.ts';
  * helper: every List/Describe call of the control plane pages through it.
  */
 
-/** Every item of a paginated listing, with errors mapped as callAws does. */
-export function collectPages<P, T>(what: string, pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
-  return callAws(what, async () => {
+/** Runs one SDK call and maps its error; a capability with its own error names (deploy) passes its own. */
+export type AwsCall = <R>(what: string, call: () => Promise<R>) => Promise<R>;
+
+/**
+ * Every item of a paginated listing: all pages, in order, including empty pages that still carry a token (AWS
+ * returns those, e.g. ListTasks under a filter). An error on any page is mapped as a whole by `call` (callAws unless
+ * given), so a listing is either complete or fails; a partial listing is never returned.
+ */
+export function collectPages<P, T>(what: string, pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined, call: AwsCall = callAws): Promise<T[]> {
+  return call(what, async () => {
     const items: T[] = [];
     for await (const page of pages) items.push(...(pick(page) ?? []));
     return items;
@@ -29,12 +36,17 @@ function isThrottling(error: unknown): boolean {
   return candidate?.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(candidate?.name ?? '');
 }
 
-/** Pages of a listing whose SDK client has no paginator (EventBridge): follows NextToken until the last page. */
+/**
+ * Pages of a listing whose SDK client has no paginator (EventBridge), or whose paginator is unfit: follows NextToken
+ * until a page comes without one. A service repeating its token would loop for ever; that fails instead, as the SDK's
+ * own paginators do.
+ */
 export async function* pagesOf<P extends { NextToken?: string }>(fetch: (token: string | undefined) => Promise<P>): AsyncIterable<P> {
   let token: string | undefined;
   do {
     const page = await fetch(token);
     yield page;
+    if (page.NextToken !== undefined && page.NextToken === token) throw new Error(`the same NextToken was returned twice: ${token}`);
     token = page.NextToken;
   } while (token);
 }

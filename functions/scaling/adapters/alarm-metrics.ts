@@ -1,4 +1,5 @@
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { paginateGetMetricData, type CloudWatchClient, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { collectPages } from '../../kernel/aws/calls.ts';
 
 /** The parts of a DescribeAlarms MetricAlarm a scaling evaluation needs (AWS casing, as Step Functions passes it). */
 export interface AlarmDefinition {
@@ -49,14 +50,26 @@ export class AlarmMetrics {
             ReturnData: true,
           },
         ];
-    try {
-      const answer = await this.cloudwatch.send(
-        new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(now.getTime() - window * 1000), EndTime: now }),
-      );
-      const returned = answer.MetricDataResults?.find((result) => queries.find((query) => query.Id === result.Id)?.ReturnData !== false);
-      return returned?.Values ?? [];
-    } catch (error) {
-      throw new MetricReadError(`Could not read the metric of alarm ${alarm.AlarmName ?? '(unnamed)'}`, { cause: error });
-    }
+    const pages = paginateGetMetricData(
+      { client: this.cloudwatch },
+      { MetricDataQueries: queries, StartTime: new Date(now.getTime() - window * 1000), EndTime: now },
+    );
+    const results = await collectPages(`GetMetricData ${alarm.AlarmName ?? '(unnamed)'}`, pages, (page) => page.MetricDataResults, async (_what, read) => {
+      try {
+        return await read();
+      } catch (error) {
+        throw new MetricReadError(`Could not read the metric of alarm ${alarm.AlarmName ?? '(unnamed)'}`, { cause: error });
+      }
+    });
+    const returned = results.find((result) => queries.find((query) => query.Id === result.Id)?.ReturnData !== false)?.Id;
+    return returned === undefined ? [] : valuesOf(results, returned);
   }
+}
+
+/**
+ * A query's datapoints over all pages: GetMetricData pages by datapoints (MaxDatapoints, default 100,800), so one
+ * query's values may be split across pages, each page repeating its Id.
+ */
+export function valuesOf(results: Pick<MetricDataResult, 'Id' | 'Values'>[], id: string): number[] {
+  return results.filter((result) => result.Id === id).flatMap((result) => result.Values ?? []);
 }

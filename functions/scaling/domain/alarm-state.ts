@@ -63,3 +63,22 @@ export function scalingExecutionName(change: Pick<AlarmStateChange, 'alarmArn' |
   const prefix = change.alarmName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, EXECUTION_NAME_MAX - hash.length - 1);
   return `${prefix}-${hash}`;
 }
+
+/** What DescribeAlarms told the step-scaling machine about the alarm (functions/scaling/step-scaling.asl.json). */
+export interface DescribedAlarm {
+  alarms: { Threshold?: number }[];
+  compositeAlarms?: unknown[];
+}
+
+/**
+ * The threshold the alarm's steps are measured from, or why it has none (docs/decisions/0006): a composite alarm has
+ * neither a metric nor a threshold (and AAS cannot run a scaling policy from one: composite alarms act only through
+ * SNS, Lambda and Systems Manager); a metric alarm without a static threshold (an anomaly detection band,
+ * ThresholdMetricId) has no fixed point for step bounds. Evaluating either again can never change that.
+ */
+export function stepThreshold(alarmName: string, described: DescribedAlarm | undefined): { threshold: number } | { reason: string } {
+  const [alarm] = described?.alarms ?? [];
+  if (alarm?.Threshold !== undefined) return { threshold: alarm.Threshold };
+  if (!alarm && described?.compositeAlarms?.[0]) return { reason: `alarm ${alarmName} is a composite alarm: it has no metric or threshold to measure steps from` };
+  return { reason: `alarm ${alarmName} has no static threshold to measure steps from` };
+}

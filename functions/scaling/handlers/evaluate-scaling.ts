@@ -20,6 +20,7 @@ import {
   type ScalingOutcome,
 } from '../domain/scaling-activity.ts';
 import { aggregate, decideScaling } from '../domain/step-scaling.ts';
+import { stepThreshold, type DescribedAlarm } from '../domain/alarm-state.ts';
 
 /**
  * One evaluation of the step-scaling state machine (functions/scaling/step-scaling.asl.json): read the policy, the
@@ -37,7 +38,7 @@ export interface ScalingStepInput {
   /** From the alarm event's reasonData; used by the first evaluation only. */
   recentDatapoints?: number[];
   stamp: { evaluatedAt: string; executionName: string };
-  describe?: { alarms: AlarmDefinition[] };
+  describe?: DescribedAlarm & { alarms: AlarmDefinition[] };
   /** Set by the state machine's Catch: { Error, Cause }. */
   failure?: { Error?: string; Cause?: string };
 }
@@ -88,11 +89,14 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
       outcome,
     });
 
+    // An alarm that can never size a step is answered once: evaluating it again could not change that.
+    const sizing = stepThreshold(input.alarmName, input.describe);
+    const unusable = 'reason' in sizing;
     // A retried evaluation (the function or its answer failed after recording) repeats what it decided.
     const recorded = await deps.scaling.getActivity(evaluation);
     if (recorded) {
       if (recorded.outcome === 'scaled' && recorded.toCapacity !== undefined) await deps.capacity.setDesiredCount(input.cluster, input.service, recorded.toCapacity);
-      return next(recorded.outcome);
+      return next(recorded.outcome, unusable);
     }
 
     const policy = scaling?.policies.find((candidate) => candidate.alarmName === input.alarmName);
@@ -101,10 +105,10 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
       await deps.scaling.recordActivity(activity, scalingNotifications(activity, { limitReached: false }));
       return next('no-action', true);
     }
-    const activity = await decide(evaluation, input, scaling, policy);
+    const activity = await decide(evaluation, input, scaling, policy, sizing);
     deps.logger.info('Scaling evaluation', { ...activity });
     if (activity.outcome === 'scaled' && activity.toCapacity !== undefined) await deps.capacity.setDesiredCount(input.cluster, input.service, activity.toCapacity);
-    return next(activity.outcome);
+    return next(activity.outcome, unusable);
   }
 
   async function decide(
@@ -112,6 +116,7 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
     input: ScalingStepInput,
     scaling: ScalingConfig,
     policy: ScalingConfig['policies'][number],
+    sizing: ReturnType<typeof stepThreshold>,
   ): Promise<ScalingActivity> {
     const limitReached = input.evaluation >= scaling.maxEvaluations;
     const alarm = input.describe?.alarms[0] ?? {};
@@ -120,27 +125,28 @@ export function scalingStepHandler(deps: ScalingStepDependencies) {
       // Recorded concurrently by a retry of this same evaluation: that record is the decision.
       return written === 'written' ? activity : ((await deps.scaling.getActivity(evaluation)) ?? activity);
     };
-    if (alarm.Threshold === undefined) return record(noActionActivity(evaluation, `alarm ${input.alarmName} has no static threshold to measure steps from`));
+    if ('reason' in sizing) return record(noActionActivity(evaluation, sizing.reason));
+    const { threshold } = sizing;
 
     const currentCapacity = await deps.capacity.desiredCount(input.cluster, input.service);
     const datapoints = input.evaluation === 1 && input.recentDatapoints ? input.recentDatapoints : await deps.metrics.recentDatapoints(alarm, now());
     const metric = aggregate(datapoints, policy.metricAggregationType);
     if (metric === undefined) {
-      return record(noActionActivity(evaluation, `no datapoints of the alarm's metric in its last evaluation window`, { fromCapacity: currentCapacity, threshold: alarm.Threshold }));
+      return record(noActionActivity(evaluation, `no datapoints of the alarm's metric in its last evaluation window`, { fromCapacity: currentCapacity, threshold }));
     }
 
     const stored = await deps.scaling.getCooldowns(input.cluster, input.service);
     const decision = decideScaling({
       policy: toStepScalingPolicy(policy),
       limits: scaling,
-      threshold: alarm.Threshold,
+      threshold,
       comparisonOperator: alarm.ComparisonOperator ?? 'GreaterThanOrEqualToThreshold',
       metric,
       currentCapacity,
       cooldowns: stored.cooldowns,
       now: new Date(evaluation.evaluatedAt),
     });
-    const activity = scalingActivity(evaluation, decision, { metric, threshold: alarm.Threshold, adjustmentType: policy.adjustmentType });
+    const activity = scalingActivity(evaluation, decision, { metric, threshold, adjustmentType: policy.adjustmentType });
     return record(activity, decision.action === 'scale' ? { next: decision.cooldowns, expectedRevision: stored.revision } : undefined);
   }
 

@@ -10,6 +10,7 @@ import traceback
 
 from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
+from .cloudwatch_composite_alarms import fix_15_cloudwatch_composite_alarms
 from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
 from .ecs_task_definition_times import fix_12_task_definition_times
@@ -41,6 +42,7 @@ FIXES = (
     fix_12_task_definition_times,
     fix_13_sfn_service_error_names,
     fix_14_sfn_task_failure_cause,
+    fix_15_cloudwatch_composite_alarms,
 )
 
 

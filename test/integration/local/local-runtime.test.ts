@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, PutCompositeAlarmCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
@@ -10,7 +10,9 @@ import {
   DeleteTaskSetCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServicesCommand,
   ListTasksCommand,
+  paginateListTasks,
   RunTaskCommand,
   StopTaskCommand,
   UpdateServiceCommand,
@@ -332,6 +334,42 @@ describe('ECS services', () => {
     assert.ok(eventsOf('ECS Service Action').some((event) => event.detail['eventName'] === 'SERVICE_STEADY_STATE'));
   });
 
+  test('a task set of 120 tasks runs them all, and ListTasks answers them 100 a page, as ECS does', async () => {
+    const { ecs, taskDefinitionArn, network } = await ecsFixture();
+    await ecs.send(new CreateServiceCommand({ cluster: 'main', serviceName: 'big', desiredCount: 120, deploymentController: { type: 'EXTERNAL' } }));
+    const created = await ecs.send(
+      new CreateTaskSetCommand({ cluster: 'main', service: 'big', taskDefinition: taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: network, scale: { value: 100, unit: 'PERCENT' } }),
+    );
+    await runtime.idle();
+    const query = { cluster: 'main', startedBy: created.taskSet?.id ?? '', desiredStatus: 'RUNNING' as const };
+    const first = await ecs.send(new ListTasksCommand(query));
+    assert.equal(first.taskArns?.length, 100);
+    assert.ok(first.nextToken);
+    const second = await ecs.send(new ListTasksCommand({ ...query, nextToken: first.nextToken }));
+    assert.equal(second.taskArns?.length, 20);
+    assert.equal(second.nextToken, undefined);
+    const all: string[] = [];
+    for await (const page of paginateListTasks({ client: ecs, pageSize: 30 }, query)) all.push(...(page.taskArns ?? []));
+    assert.equal(all.length, 120);
+    assert.equal(new Set(all).size, 120, 'every task once');
+    const running = eventsOf('ECS Task State Change').filter((event) => event.detail['lastStatus'] === 'RUNNING');
+    assert.equal(new Set(running.map((event) => event.detail['taskArn'])).size, 120, 'each of the 120 tasks reported RUNNING');
+    await assert.rejects(ecs.send(new ListTasksCommand({ ...query, startedBy: 'another', nextToken: first.nextToken })), { name: 'InvalidParameterException' });
+    await assert.rejects(ecs.send(new ListTasksCommand({ ...query, maxResults: 101 })), { name: 'InvalidParameterException' });
+  });
+
+  test('ListServices answers 10 services a page unless asked for more (at most 100)', async () => {
+    const { ecs } = await ecsFixture();
+    for (let index = 0; index < 12; index += 1) {
+      await ecs.send(new CreateServiceCommand({ cluster: 'main', serviceName: `svc-${index}`, desiredCount: 0, deploymentController: { type: 'EXTERNAL' } }));
+    }
+    const first = await ecs.send(new ListServicesCommand({ cluster: 'main' }));
+    assert.equal(first.serviceArns?.length, 10);
+    const second = await ecs.send(new ListServicesCommand({ cluster: 'main', nextToken: first.nextToken }));
+    assert.equal(second.serviceArns?.length, 2);
+    assert.equal((await ecs.send(new ListServicesCommand({ cluster: 'main', maxResults: 100 }))).serviceArns?.length, 12);
+  });
+
   test('an ECS-controller service gets its desiredCount of tasks and deployment events', async () => {
     const { ecs, network } = await ecsFixture();
     await ecs.send(
@@ -404,6 +442,46 @@ describe('ECR and CloudWatch events', () => {
         },
       ],
     });
+  });
+});
+
+describe('CloudWatch composite alarms', () => {
+  test('DescribeAlarms returns them only when AlarmTypes asks; SetAlarmState emits their event with the rule', async () => {
+    const cloudwatch = new CloudWatchClient(config);
+    for (const name of ['errors', 'latency']) {
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'AWS/ApplicationELB', MetricName: name, Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+    }
+    await cloudwatch.send(new PutCompositeAlarmCommand({ AlarmName: 'web-health', AlarmRule: 'ALARM(errors) OR ALARM(latency)' }));
+    const names = ['errors', 'web-health'];
+    const byDefault = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+    assert.deepEqual([byDefault.MetricAlarms?.map((alarm) => alarm.AlarmName), byDefault.CompositeAlarms ?? []], [['errors'], []], 'metric alarms only, as CloudWatch answers');
+    const both = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+    assert.deepEqual(both.CompositeAlarms?.map((alarm) => [alarm.AlarmName, alarm.AlarmRule]), [['web-health', 'ALARM(errors) OR ALARM(latency)']]);
+
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'web-health', StateValue: 'ALARM', StateReason: 'errors transitioned to ALARM' }));
+    await runtime.idle();
+    const [event] = eventsOf('CloudWatch Alarm State Change');
+    assert.deepEqual(event?.resources, ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:web-health']);
+    assert.equal((event?.detail['state'] as Record<string, unknown>)['value'], 'ALARM');
+    assert.deepEqual(event?.detail['configuration'], { alarmRule: 'ALARM(errors) OR ALARM(latency)' });
+  });
+
+  test('DescribeAlarms answers 50 alarms a page by default, at most 100', async () => {
+    const cloudwatch = new CloudWatchClient(config);
+    for (let index = 0; index < 60; index += 1) {
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({ AlarmName: `alarm-${index}`, Namespace: 'N', MetricName: 'M', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' }),
+      );
+    }
+    const first = await cloudwatch.send(new DescribeAlarmsCommand({}));
+    assert.equal(first.MetricAlarms?.length, 50);
+    const second = await cloudwatch.send(new DescribeAlarmsCommand({ NextToken: first.NextToken }));
+    assert.equal(second.MetricAlarms?.length, 10);
+    assert.equal(second.NextToken, undefined);
+    assert.equal((await cloudwatch.send(new DescribeAlarmsCommand({ MaxRecords: 100 }))).MetricAlarms?.length, 60);
+    await assert.rejects(cloudwatch.send(new DescribeAlarmsCommand({ NextToken: 'forged' })), { name: 'InvalidNextToken' });
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutCompositeAlarmCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -346,6 +346,44 @@ describe('step scaling from CloudWatch alarms', () => {
     const [failed] = await activities(service);
     assert.equal(failed?.['outcome'], 'failed');
     assert.match(String(failed?.['reason']), /Rate exceeded/);
+    assert.equal(await desiredCount(c.ecs, service), 2);
+  });
+
+  it('answers a composite alarm once with no action and ends: it has no metric or threshold to size a step', async () => {
+    const c = clients(stack);
+    const service = await scaledService(c, { desiredCount: 2, policies: [changeInCapacity('web-health', [[0, undefined, 2]])] });
+    await c.cloudwatch.send(new PutCompositeAlarmCommand({ AlarmName: 'web-health', AlarmRule: `ALARM(${HIGH}) OR ALARM(${LOW})` }));
+
+    await fire(c.cloudwatch, 'web-health', 85);
+    assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
+    assert.deepEqual((await activities(service)).map((activity) => [activity['evaluation'], activity['outcome'], activity['reason']]), [
+      [1, 'no-action', 'alarm web-health is a composite alarm: it has no metric or threshold to measure steps from'],
+    ]);
+    assert.deepEqual((await notifications()).map((notification) => notification['kind']), ['scale-activity']);
+    assert.equal(await desiredCount(c.ecs, service), 2);
+  });
+
+  it('answers an anomaly detection alarm once with no action and ends: its band is no static threshold', async () => {
+    const c = clients(stack);
+    const service = await scaledService(c, { desiredCount: 2, policies: [changeInCapacity('web-cpu-anomaly', [[0, undefined, 2]])] });
+    await c.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'web-cpu-anomaly',
+        ComparisonOperator: 'GreaterThanUpperThreshold',
+        EvaluationPeriods: 1,
+        ThresholdMetricId: 'band',
+        Metrics: [
+          { Id: 'cpu', ReturnData: true, MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ServiceName', Value: service }] }, Period: 60, Stat: 'Average' } },
+          { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(cpu, 2)', ReturnData: true },
+        ],
+      }),
+    );
+
+    await fire(c.cloudwatch, 'web-cpu-anomaly', 85);
+    assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
+    assert.deepEqual((await activities(service)).map((activity) => [activity['evaluation'], activity['outcome'], activity['reason']]), [
+      [1, 'no-action', 'alarm web-cpu-anomaly has no static threshold to measure steps from'],
+    ]);
     assert.equal(await desiredCount(c.ecs, service), 2);
   });
 

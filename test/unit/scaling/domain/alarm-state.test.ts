@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAlarmStateChange, scalingExecutionName } from '../../../../functions/scaling/domain/alarm-state.ts';
+import { parseAlarmStateChange, scalingExecutionName, stepThreshold } from '../../../../functions/scaling/domain/alarm-state.ts';
 import { MalformedEventError } from '../../../../functions/kernel/errors.ts';
 import { ACCOUNT, REGION, envelope } from '../../../fixtures/aws-events.ts';
 
@@ -69,4 +69,25 @@ describe('scalingExecutionName', () => {
     ],
   ];
   for (const [name, check] of cases) it(name, check);
+});
+
+describe('stepThreshold: which alarms can size a step', () => {
+  const cases: { name: string; described: Parameters<typeof stepThreshold>[1]; expected: ReturnType<typeof stepThreshold> }[] = [
+    { name: 'a metric alarm with a static threshold', described: { alarms: [{ Threshold: 70 }], compositeAlarms: [] }, expected: { threshold: 70 } },
+    { name: 'a threshold of 0 is a threshold', described: { alarms: [{ Threshold: 0 }] }, expected: { threshold: 0 } },
+    {
+      name: 'an anomaly detection alarm (ThresholdMetricId, no Threshold)',
+      described: { alarms: [{}], compositeAlarms: [] },
+      expected: { reason: 'alarm web-cpu-high has no static threshold to measure steps from' },
+    },
+    {
+      name: 'a composite alarm',
+      described: { alarms: [], compositeAlarms: [{ AlarmName: 'web-cpu-high', AlarmRule: 'ALARM(a) OR ALARM(b)' }] },
+      expected: { reason: 'alarm web-cpu-high is a composite alarm: it has no metric or threshold to measure steps from' },
+    },
+    { name: 'nothing described', described: undefined, expected: { reason: 'alarm web-cpu-high has no static threshold to measure steps from' } },
+  ];
+  for (const { name, described, expected } of cases) {
+    it(name, () => assert.deepEqual(stepThreshold('web-cpu-high', described), expected));
+  }
 });
