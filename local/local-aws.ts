@@ -29,6 +29,11 @@ export interface LocalAws {
   reset(): Promise<void>;
   /** Creates the packaged serverless.yml stack (tables, rules, functions, state machines). */
   deployStack(): Promise<PackagedStack>;
+  /**
+   * Answers Lambda Invoke of `functionName` with `handler`, for functions outside the stack that it calls (a deploy's
+   * pre-traffic hook); forgotten on reset.
+   */
+  registerFunction(functionName: string, handler: LambdaHandler): void;
   stop(): Promise<void>;
 }
 
@@ -58,12 +63,16 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
     async reset() {
       await runtime.idle().catch(() => undefined);
       runtime.reset();
+      functions.forgetRegistered();
       await moto.reset();
     },
     async deployStack() {
       const packaged = await packageStack(stage);
       await createStack(packaged, config);
       return packaged;
+    },
+    registerFunction(functionName, handler) {
+      functions.register(functionName, handler);
     },
     async stop() {
       await runtime.stop();
@@ -95,12 +104,22 @@ async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: num
 /**
  * Maps a deployed function (name → Handler and Environment, read from the local Lambda service) to the
  * TypeScript module serverless.yml builds it from. Each deployed function gets its own module instance, like
- * its own Lambda container, initialised with that function's environment variables.
+ * its own Lambda container, initialised with that function's environment variables. A function a test registers
+ * (one the stack invokes but does not deploy) answers first.
  */
 class DeployedFunctions implements FunctionResolver {
   private readonly handlers = new Map<string, Promise<LambdaHandler | undefined>>();
   private readonly sources = new Map(readServerlessFunctions().map((fn) => [fn.handler, fn]));
+  private readonly registered = new Map<string, LambdaHandler>();
   private lambda: LambdaClient | undefined;
+
+  register(functionName: string, handler: LambdaHandler): void {
+    this.registered.set(functionName, handler);
+  }
+
+  forgetRegistered(): void {
+    this.registered.clear();
+  }
 
   /** The runtime must be listening before the client that reads deployed functions through it can exist. */
   connect(config: AwsClientConfig): void {
@@ -108,6 +127,8 @@ class DeployedFunctions implements FunctionResolver {
   }
 
   resolve(functionName: string): Promise<LambdaHandler | undefined> {
+    const registered = this.registered.get(functionName);
+    if (registered) return Promise.resolve(registered);
     let handler = this.handlers.get(functionName);
     if (!handler) {
       handler = this.load(functionName);

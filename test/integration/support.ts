@@ -2,7 +2,9 @@ import { after, before, beforeEach } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalAws, type LocalAws } from '../../local/local-aws.ts';
+import { COVERAGE_DIRECTORY_VARIABLE, dumpExecutionHistories } from '../../scripts/asl-coverage.ts';
 
 /**
  * One local AWS per test file with the serverless.yml stack deployed fresh before every test.
@@ -28,13 +30,23 @@ export function useDeployedStack(): StackUnderTest {
     stack.events = new EventBridgeClient(stack.aws.clientConfig);
   });
   beforeEach(async () => {
+    await dumpHistories(stack);
     await stack.aws.reset();
     await stack.aws.deployStack();
   });
   after(async () => {
+    if (stack.aws) await dumpHistories(stack);
     await stack.aws?.stop();
   });
   return stack;
+}
+
+/** For `npm run test:asl-coverage` (scripts/asl-coverage.ts): the previous test's executions, before reset forgets them. */
+async function dumpHistories(stack: StackUnderTest): Promise<void> {
+  const directory = process.env[COVERAGE_DIRECTORY_VARIABLE];
+  if (!directory) return;
+  await stack.aws.runtime.idle().catch(() => undefined);
+  await dumpExecutionHistories(new SFNClient(stack.aws.clientConfig), directory);
 }
 
 /** Publishes full EventBridge events (as the fixtures build them) on the default bus, 10 per call as AWS allows. */
