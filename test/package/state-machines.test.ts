@@ -45,6 +45,22 @@ const KNOWN_GAPS = {
     'functions/deploy/blue-green-deploy.asl.json RunSteps/PreTrafficChecks Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
   ],
   unusedPolicies: [] as string[],
+  lambdaTasksWithoutServiceRetry: [
+    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/Deregister/DeregisterBatch',
+    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/PlanFamily',
+    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordApplied',
+    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordDryRun',
+    'functions/cleanup/revision-cleanup.asl.json Gather',
+    'functions/cleanup/revision-cleanup.asl.json RecordFailedRun',
+    'functions/cleanup/revision-cleanup.asl.json RecordRun',
+    'functions/deploy/blue-green-deploy.asl.json Finish',
+    'functions/deploy/blue-green-deploy.asl.json Prepare',
+    'functions/deploy/blue-green-deploy.asl.json Rollback',
+    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitApproval',
+    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable',
+    'functions/deploy/blue-green-deploy.asl.json RunSteps/Check',
+    'functions/deploy/blue-green-deploy.asl.json RunSteps/PreTrafficChecks',
+  ],
 };
 
 /** Error names the Amazon States Language and Step Functions define (docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html). */
@@ -278,6 +294,15 @@ describe('the state machines, as contracts with the code they run', () => {
     assert.deepEqual(withoutPolicy.sort(), [...KNOWN_GAPS.retriersWithoutPolicy].sort());
     const named = new Set(['kernel', ...machines.map((machine) => machine.capability)].flatMap((capability) => Object.keys(readPolicies(`functions/${capability}/retry-policies.json`))));
     assert.deepEqual([...named].filter((name) => !used.has(name)).sort(), [...KNOWN_GAPS.unusedPolicies].sort());
+  });
+
+  it('retries the Lambda service’s transient errors in every Lambda task (policy lambda-service-errors)', () => {
+    const policy = readPolicies('functions/kernel/retry-policies.json')['lambda-service-errors'];
+    assert.ok(policy, 'functions/kernel/retry-policies.json names lambda-service-errors');
+    const without = everyState
+      .filter(({ located }) => integrationOf(located.state.Resource) === 'lambda' && !(located.state.Retry ?? []).some((retrier) => sameRetrier(policy.retrier, retrier)))
+      .map(({ where }) => where);
+    assert.deepEqual(without.sort(), [...KNOWN_GAPS.lambdaTasksWithoutServiceRetry].sort());
   });
 });
 
