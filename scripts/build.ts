@@ -20,6 +20,9 @@ export function bundleOptions(entryPoint: string, outfile: string): BuildOptions
     outfile,
     bundle: true,
     platform: 'node',
+    // esbuild's node default is main first, which picks the SDK's CommonJS builds (dist-cjs): one module per package,
+    // nothing tree-shaken. `module` first takes their ESM builds (dist-es), which tree-shake to what is imported.
+    mainFields: ['module', 'main'],
     target: 'node24',
     format: 'esm',
     minify: true,
