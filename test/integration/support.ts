@@ -1,8 +1,9 @@
 import { after, before, beforeEach } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { startLocalAws, type LocalAws } from '../../local/local-aws.ts';
+import { queryIndexItems } from '../../functions/kernel/store/index-query.ts';
 
 /**
  * One local AWS per test file with the serverless.yml stack deployed fresh before every test.
@@ -69,14 +70,5 @@ export async function getItem(documents: DynamoDBDocumentClient, key: { pk: stri
 
 /** Items of one owner (service, repository) in the byOwner index, newest first. */
 export async function queryByOwner(documents: DynamoDBDocumentClient, owner: string, kindPrefix: string): Promise<Array<Record<string, unknown>>> {
-  const result = await documents.send(
-    new QueryCommand({
-      TableName: STATE_TABLE,
-      IndexName: 'byOwner',
-      KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
-      ExpressionAttributeValues: { ':owner': owner, ':kind': kindPrefix },
-      ScanIndexForward: false,
-    }),
-  );
-  return result.Items ?? [];
+  return queryIndexItems(documents, STATE_TABLE, { index: 'byOwner', partition: owner, sortKeyPrefix: kindPrefix, newestFirst: true });
 }

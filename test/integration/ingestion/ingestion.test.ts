@@ -109,11 +109,18 @@ describe('task state ingestion', () => {
     assert.equal((await getItem(stack.documents, taskKey(taskArn('throttled'))))?.['version'], 3);
   });
 
-  it('lists a service\'s tasks newest first through the byOwner index', async () => {
-    await putEvents(stack.events, [taskEvent('older', 3, false), { ...taskEvent('newer', 4, false) }]);
+  it('lists a service\'s tasks newest first through the byOwner index, each at its newest state', async () => {
+    const created = (id: string, version: number, createdAt: string) => {
+      const event = taskEvent(id, version, false);
+      return { ...event, detail: { ...(event['detail'] as Record<string, unknown>), createdAt } };
+    };
+    await putEvents(stack.events, [created('older', 3, '2026-11-20T09:00:00Z'), created('newer', 3, '2026-11-20T09:30:00Z')]);
+    await stack.aws.runtime.idle();
+    // A later change of the older task moves nothing in the index (its key is its creation time) but is what is read.
+    await putEvents(stack.events, [created('older', 6, '2026-11-20T09:00:00Z')]);
     await stack.aws.runtime.idle();
     const tasks = await queryByOwner(stack.documents, 'SERVICE#prod#web', 'TASK#');
-    assert.deepEqual(tasks.map((task) => String(task['taskArn']).split('/').pop()), ['newer', 'older']);
+    assert.deepEqual(tasks.map((task) => [String(task['taskArn']).split('/').pop(), task['lastStatus']]), [['newer', 'RUNNING'], ['older', 'DEACTIVATING']]);
   });
 });
 
