@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { startLocalAws, type LocalAws } from '../../local/local-aws.ts';
 import { queryIndexItems } from '../../functions/kernel/store/index-query.ts';
+import { sharedDocumentClient } from '../../functions/kernel/aws/clients.ts';
 
 /**
  * One local AWS per test file with the serverless.yml stack deployed fresh before every test.
@@ -72,3 +73,23 @@ export async function getItem(documents: DynamoDBDocumentClient, key: { pk: stri
 export async function queryByOwner(documents: DynamoDBDocumentClient, owner: string, kindPrefix: string): Promise<Array<Record<string, unknown>>> {
   return queryIndexItems(documents, STATE_TABLE, { index: 'byOwner', partition: owner, sortKeyPrefix: kindPrefix, newestFirst: true });
 }
+
+/**
+ * Every DynamoDB call the handlers make from now on, as `<command> <partition read or written>`: handlers run in the
+ * test process and share the SDK client module. Empty the array to start counting afresh.
+ */
+export function recordHandlerDynamoCalls(): string[] {
+  const calls: string[] = [];
+  sharedDocumentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: { pk?: unknown }; Item?: { pk?: unknown }; ExpressionAttributeValues?: Record<string, unknown> };
+      calls.push(`${String(context.commandName)} ${String(input.Key?.pk ?? input.Item?.pk ?? input.ExpressionAttributeValues?.[':pk'] ?? '')}`.trim());
+      return next(args);
+    },
+    { step: 'initialize', name: 'testDynamoCallRecorder' },
+  );
+  return calls;
+}
+
+/** Only the reads among recorded calls. */
+export const readsAmong = (calls: string[]) => calls.filter((call) => /^(GetItem|Query|Scan|BatchGetItem)Command/.test(call));
