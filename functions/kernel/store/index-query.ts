@@ -21,7 +21,7 @@ export interface IndexQuery {
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_KEYS = 100;
 /** Rounds for the keys DynamoDB left unprocessed (throttled partitions) before giving up. */
-const UNPROCESSED_ROUNDS = 8;
+const UNPROCESSED_ROUNDS = 6;
 
 export async function queryIndexItems(client: DynamoDBDocumentClient, table: string, query: IndexQuery): Promise<Array<Record<string, unknown>>> {
   const keys = await queryIndexKeys(client, table, query);
@@ -30,7 +30,7 @@ export async function queryIndexItems(client: DynamoDBDocumentClient, table: str
     let pending: Array<Record<string, unknown>> = keys.slice(start, start + BATCH_GET_KEYS);
     for (let round = 1; pending.length > 0; round += 1) {
       if (round > UNPROCESSED_ROUNDS) throw new StateStoreError(`${pending.length} items of ${query.partition} stayed unprocessed after ${UNPROCESSED_ROUNDS} BatchGetItem rounds`);
-      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** round));
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
       const page = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
       for (const item of page.Responses?.[table] ?? []) items.set(keyId(item), item);
       pending = (page.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
