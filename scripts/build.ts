@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { zipSync } from 'fflate';
 import { PROJECT_ROOT, readServerlessFunctions, type FunctionDefinition } from './serverless-functions.ts';
 
@@ -13,14 +13,16 @@ const OUT_DIR = join(PROJECT_ROOT, 'dist');
 // Fixed timestamps make zips byte-identical across builds, so unchanged functions are not redeployed.
 const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
 
-export async function buildFunction(fn: FunctionDefinition): Promise<{ key: string; bytes: number }> {
-  const staging = join(OUT_DIR, fn.key);
-  const modulePath = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
-  await build({
-    entryPoints: [fn.sourcePath],
-    outfile: join(staging, modulePath),
+/** How every function is bundled; the cold-start bench builds its bundles with exactly these options. */
+export function bundleOptions(entryPoint: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entryPoint],
+    outfile,
     bundle: true,
     platform: 'node',
+    // esbuild's node default is main first, which picks the SDK's CommonJS builds (dist-cjs): one module per package,
+    // nothing tree-shaken. `module` first takes their ESM builds (dist-es), which tree-shake to what is imported.
+    mainFields: ['module', 'main'],
     target: 'node24',
     format: 'esm',
     minify: true,
@@ -30,7 +32,13 @@ export async function buildFunction(fn: FunctionDefinition): Promise<{ key: stri
     logLevel: 'warning',
     // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+  };
+}
+
+export async function buildFunction(fn: FunctionDefinition): Promise<{ key: string; bytes: number }> {
+  const staging = join(OUT_DIR, fn.key);
+  const modulePath = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
+  await build(bundleOptions(fn.sourcePath, join(staging, modulePath)));
   const files = [modulePath, `${modulePath}.map`];
   const zip = zipSync(
     Object.fromEntries(files.map((file) => [file, [readFileSync(join(staging, file)), { mtime: ZIP_MTIME }]])),

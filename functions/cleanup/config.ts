@@ -9,16 +9,18 @@ import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 /** Family glob: letters, digits, hyphens and underscores, with `*` (any run) and `?` (one character). */
 const familyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'must be a task-definition family name, optionally with * and ? wildcards');
 
+const MAX_PATTERNS = 100;
+
 export const cleanupConfigSchema = z
   .object({
     /** ACTIVE revisions kept per family, newest first, whatever else applies. */
-    keepLatest: z.int().min(1, 'must be at least 1: the newest revision is what new tasks run').max(1000).default(5),
+    keepLatest: z.int('must be a whole number').min(1, 'must be at least 1: the newest revision is what new tasks run').max(1000, 'must be at most 1000').default(5),
     /** ACTIVE revisions registered less than this many days ago are kept. */
-    minAgeDays: z.number().min(0).max(3650).default(7),
+    minAgeDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(7),
     /** INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them). */
-    inactiveRetentionDays: z.number().min(0).max(3650).default(30),
-    includeFamilies: z.array(familyPattern).min(1).default(['*']),
-    excludeFamilies: z.array(familyPattern).default([]),
+    inactiveRetentionDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(30),
+    includeFamilies: z.array(familyPattern).min(1, 'must list at least one pattern').max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default(['*']),
+    excludeFamilies: z.array(familyPattern).max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default([]),
     /** Scheduled runs only plan and record unless this is false; an on-demand run may override it. */
     dryRun: z.boolean().default(true),
   })

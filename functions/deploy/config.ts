@@ -6,7 +6,19 @@ import { z } from 'zod';
  * fractions are allowed (0.5 = 30 s), so the same schema serves production and second-long tests.
  */
 
-const minutes = z.number().min(0, 'must be 0 or more minutes');
+/**
+ * Upper bounds, so a typo (a 1e9-minute bake) is refused with the limit instead of holding a deploy, and the service's
+ * lock, for ever. A bake is at most a day; green gets at most 4 h to have all its tasks running.
+ */
+const MAX_BAKE_MINUTES = 1440;
+const MAX_GREEN_STABLE_MINUTES = 240;
+/** ECS: at most 10 containers per task definition. */
+const MAX_CONTAINERS = 10;
+/** DescribeAlarms reads at most 100 alarm names per call. */
+const MAX_ROLLBACK_ALARMS = 100;
+const MAX_NOTIFY_ROUTES = 20;
+
+const minutes = z.number().min(0, 'must be 0 or more minutes').max(MAX_BAKE_MINUTES, `must be at most ${MAX_BAKE_MINUTES} minutes (24 h)`);
 const percent = z.number().int('must be a whole percentage').min(1, 'must be at least 1').max(99, 'must be at most 99');
 const elbArn = (kind: 'listener' | 'listener-rule' | 'targetgroup') =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${kind}/.+$`), `must be an ELBv2 ${kind} ARN`);
@@ -41,19 +53,23 @@ export const deployConfigSchema = z
     /** Which pushes deploy this service: an ECR repository and a tag pattern (`*` matches any run of characters). */
     image: z
       .object({
-        repository: z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name'),
+        repository: z.string().max(256, 'must be at most 256 characters (ECR)').regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, 'must be an ECR repository name'),
         tagPattern: z.string().regex(/^[A-Za-z0-9_.*-]{1,128}$/, 'must be 1–128 tag characters or *').default('*'),
         /** Containers whose image the push replaces; every other field of the task definition is kept. */
-        containers: z.array(z.string().min(1)).min(1, 'must name at least one container'),
+        containers: z.array(z.string().min(1).max(255)).min(1, 'must name at least one container').max(MAX_CONTAINERS, `must name at most ${MAX_CONTAINERS} containers (a task definition has no more)`),
       })
       .strict(),
     strategy: deployStrategySchema,
     /** Bake after green became primary, before blue is deleted. */
     finalBakeMinutes: minutes.default(0),
     /** How long green may take to have all its tasks running before the deploy rolls back. */
-    greenStableTimeoutMinutes: z.number().positive('must be more than 0 minutes').default(10),
+    greenStableTimeoutMinutes: z
+      .number()
+      .positive('must be more than 0 minutes')
+      .max(MAX_GREEN_STABLE_MINUTES, `must be at most ${MAX_GREEN_STABLE_MINUTES} minutes (4 h)`)
+      .default(10),
     /** How often green tasks, rollback alarms and operator requests are checked while waiting or baking. */
-    checkIntervalSeconds: z.number().int().min(1).max(300).default(15),
+    checkIntervalSeconds: z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(300, 'must be at most 300 seconds (5 min)').default(15),
     loadBalancer: z
       .object({
         production: trafficRouteSchema,
@@ -64,12 +80,15 @@ export const deployConfigSchema = z
       .strict()
       .refine((lb) => lb.targetGroupArns[0] !== lb.targetGroupArns[1], { message: 'targetGroupArns must name two different target groups', path: ['targetGroupArns'] }),
     /** CloudWatch alarm names; any of them in ALARM during a deploy rolls it back. */
-    rollbackAlarms: z.array(z.string().min(1).max(255)).default([]),
+    rollbackAlarms: z
+      .array(z.string().min(1).max(255))
+      .max(MAX_ROLLBACK_ALARMS, `must name at most ${MAX_ROLLBACK_ALARMS} alarms (what one DescribeAlarms call reads)`)
+      .default([]),
     preTrafficHook: z.optional(preTrafficHookSchema),
     /** Pause before production traffic moves until an operator approves (or aborts). */
     manualApproval: z.boolean().default(false),
     /** Notification routes (names the notifier resolves to Slack channels / webhooks); empty = the default route. */
-    notify: z.array(z.string().min(1)).default([]),
+    notify: z.array(z.string().min(1).max(255)).max(MAX_NOTIFY_ROUTES, `must name at most ${MAX_NOTIFY_ROUTES} routes`).default([]),
   })
   .strict();
 

@@ -14,28 +14,48 @@ import { ADJUSTMENT_TYPES, METRIC_AGGREGATION_TYPES, stepPolicyProblems, type St
  *         cooldown: 300
  *         stepAdjustments:
  *           - { metricIntervalLowerBound: 0, metricIntervalUpperBound: 20, scalingAdjustment: 1 }
- *           - { metricIntervalLowerBound: 20, scalingAdjustment: 3 }
+ *           - { metricIntervalLowerBound: 20, metricIntervalUpperBound: null, scalingAdjustment: 3 }   # null or absent: open
  */
 
-const capacity = z.int('must be a whole number').min(0, 'must be 0 or more');
+/** ECS runs at most 5,000 tasks per service (its "Tasks per service" quota). */
+const MAX_CAPACITY = 5000;
+/** AAS: at most 20 step adjustments per step scaling policy (its default quota). */
+const MAX_STEP_ADJUSTMENTS = 20;
+/**
+ * Each policy's alarm has a lookup item written with the configuration in one transaction of at most 100 items
+ * (functions/config/lookup-items.ts); 40 keeps a change that replaces every alarm within it. AAS allows 50.
+ */
+const MAX_POLICIES = 40;
+const ONE_DAY_SECONDS = 86_400;
+
+const capacity = z.int('must be a whole number').min(0, 'must be 0 or more').max(MAX_CAPACITY, `must be at most ${MAX_CAPACITY} tasks`);
+
+/** A bound relative to the alarm threshold; absent or null (how AAS writes it) is an open bound. */
+const metricBound = z.nullish(z.number('must be a number, or null for an open bound'));
 
 const stepAdjustmentSchema = z
   .object({
-    metricIntervalLowerBound: z.optional(z.number()),
-    metricIntervalUpperBound: z.optional(z.number()),
-    scalingAdjustment: z.int('must be a whole number'),
+    metricIntervalLowerBound: metricBound,
+    metricIntervalUpperBound: metricBound,
+    scalingAdjustment: z.int('must be a whole number').min(-10_000, 'must be -10000 or more').max(10_000, 'must be at most 10000'),
   })
-  .strict();
+  .strict()
+  // The decision functions and the stored configuration know open bounds as absent, never null.
+  .transform(({ metricIntervalLowerBound: lower, metricIntervalUpperBound: upper, scalingAdjustment }) => ({
+    ...(lower === null || lower === undefined ? {} : { metricIntervalLowerBound: lower }),
+    ...(upper === null || upper === undefined ? {} : { metricIntervalUpperBound: upper }),
+    scalingAdjustment,
+  }));
 
 const policySchema = z
   .object({
     /** The CloudWatch alarm whose ALARM state runs this policy. */
     alarmName: z.string().min(1, 'must name a CloudWatch alarm').max(255),
     adjustmentType: z.enum(ADJUSTMENT_TYPES, { error: `must be one of ${ADJUSTMENT_TYPES.join(', ')}` }),
-    stepAdjustments: z.array(stepAdjustmentSchema),
-    minAdjustmentMagnitude: z.optional(z.int('must be a whole number').min(1, 'must be 1 or more')),
+    stepAdjustments: z.array(stepAdjustmentSchema).max(MAX_STEP_ADJUSTMENTS, `must list at most ${MAX_STEP_ADJUSTMENTS} step adjustments (AAS's quota)`),
+    minAdjustmentMagnitude: z.optional(z.int('must be a whole number').min(1, 'must be 1 or more').max(MAX_CAPACITY, `must be at most ${MAX_CAPACITY} tasks`)),
     /** Seconds; AAS's default for ECS services is 300. */
-    cooldown: z.int('must be a whole number of seconds').min(0).default(300),
+    cooldown: z.int('must be a whole number of seconds').min(0, 'must be 0 or more seconds').max(ONE_DAY_SECONDS, `must be at most ${ONE_DAY_SECONDS} seconds (1 day)`).default(300),
     metricAggregationType: z.enum(METRIC_AGGREGATION_TYPES, { error: `must be one of ${METRIC_AGGREGATION_TYPES.join(', ')}` }).default('Average'),
   })
   .strict()
@@ -48,10 +68,10 @@ export const scalingConfigSchema = z
     minCapacity: capacity,
     maxCapacity: capacity,
     /** How often a policy is evaluated again while its alarm stays in ALARM (AAS keeps acting; EventBridge does not repeat). */
-    evaluationIntervalSeconds: z.int('must be a whole number of seconds').min(1).max(3600).default(60),
+    evaluationIntervalSeconds: z.int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(3600, 'must be at most 3600 seconds (1 h)').default(60),
     /** Upper bound on evaluations per alarm transition, so a stuck alarm cannot loop forever. */
-    maxEvaluations: z.int('must be a whole number').min(1).max(1000).default(360),
-    policies: z.array(policySchema).min(1, 'must list at least one policy'),
+    maxEvaluations: z.int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(360),
+    policies: z.array(policySchema).min(1, 'must list at least one policy').max(MAX_POLICIES, `must list at most ${MAX_POLICIES} policies (their alarm lookups are stored with the configuration in one transaction)`),
   })
   .strict()
   .superRefine((scaling, context) => {

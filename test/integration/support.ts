@@ -1,10 +1,12 @@
 import { after, before, beforeEach } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalAws, type LocalAws } from '../../local/local-aws.ts';
 import { COVERAGE_DIRECTORY_VARIABLE, dumpExecutionHistories } from '../../scripts/asl-coverage.ts';
+import { queryIndexItems } from '../../functions/kernel/store/index-query.ts';
+import { sharedDocumentClient } from '../../functions/kernel/aws/clients.ts';
 
 /**
  * One local AWS per test file with the serverless.yml stack deployed fresh before every test.
@@ -81,14 +83,25 @@ export async function getItem(documents: DynamoDBDocumentClient, key: { pk: stri
 
 /** Items of one owner (service, repository) in the byOwner index, newest first. */
 export async function queryByOwner(documents: DynamoDBDocumentClient, owner: string, kindPrefix: string): Promise<Array<Record<string, unknown>>> {
-  const result = await documents.send(
-    new QueryCommand({
-      TableName: STATE_TABLE,
-      IndexName: 'byOwner',
-      KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
-      ExpressionAttributeValues: { ':owner': owner, ':kind': kindPrefix },
-      ScanIndexForward: false,
-    }),
-  );
-  return result.Items ?? [];
+  return queryIndexItems(documents, STATE_TABLE, { index: 'byOwner', partition: owner, sortKeyPrefix: kindPrefix, newestFirst: true });
 }
+
+/**
+ * Every DynamoDB call the handlers make from now on, as `<command> <partition read or written>`: handlers run in the
+ * test process and share the SDK client module. Empty the array to start counting afresh.
+ */
+export function recordHandlerDynamoCalls(): string[] {
+  const calls: string[] = [];
+  sharedDocumentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: { pk?: unknown }; Item?: { pk?: unknown }; ExpressionAttributeValues?: Record<string, unknown> };
+      calls.push(`${String(context.commandName)} ${String(input.Key?.pk ?? input.Item?.pk ?? input.ExpressionAttributeValues?.[':pk'] ?? '')}`.trim());
+      return next(args);
+    },
+    { step: 'initialize', name: 'testDynamoCallRecorder' },
+  );
+  return calls;
+}
+
+/** Only the reads among recorded calls. */
+export const readsAmong = (calls: string[]) => calls.filter((call) => /^(GetItem|Query|Scan|BatchGetItem)Command/.test(call));

@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseCleanupConfig, type CleanupConfig } from '../../cleanup/config.ts';
 import { parseServiceConfig, type ServiceConfig } from '../service-config.ts';
+import { lookupItemsOf, lookupKeyId, type LookupKey } from '../lookup-items.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /** A stored configuration with the revision that optimistic-concurrency writes must name. */
@@ -23,9 +24,13 @@ const CONFIG_PK = 'CONFIG';
 const serviceSortKey = (cluster: string, service: string) => `SERVICE#${cluster}#${service}`;
 const CLEANUP_SK = 'CLEANUP';
 
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
 /**
  * Service configurations in the state table (docs/decisions/0004). Everything read back is validated again, so a
- * hand-edited item fails loudly instead of steering a deploy.
+ * hand-edited item fails loudly instead of steering a deploy. Each service configuration is written in one
+ * transaction with its lookup items (lookup-items.ts), which the hot paths read instead of the configurations; the
+ * configuration item lists the lookup keys it wrote, so a change removes exactly the lookups it no longer needs.
  */
 export class ConfigStore {
   private readonly client: DynamoDBDocumentClient;
@@ -62,13 +67,24 @@ export class ConfigStore {
   }
 
   /**
-   * Validates and stores a configuration. `expectedRevision` is the revision it was based on (0 for a new
-   * service); if the stored one moved on meanwhile, nothing is written and ConfigConflictError says so.
+   * Validates and stores a configuration and its lookups. `expectedRevision` is the revision it was based on (0 for a
+   * new service); if the stored one moved on meanwhile, nothing is written and ConfigConflictError says so.
    */
   async putServiceConfig(input: unknown, expectedRevision: number, now = new Date()): Promise<StoredServiceConfig> {
     const config = parseServiceConfig(input);
     const subject = `${config.cluster}/${config.service}`;
-    return this.putVersioned(serviceSortKey(config.cluster, config.service), 'service-config', config, subject, expectedRevision, now);
+    const sk = serviceSortKey(config.cluster, config.service);
+    const lookups = lookupItemsOf(config, expectedRevision + 1);
+    const needed = new Set(lookups.map(lookupKeyId));
+    const unneeded = (await this.lookupKeysAt(sk, subject, expectedRevision)).filter((key) => !needed.has(lookupKeyId(key)));
+    // At most 1 + 2 × (policies + 1) items: the schema's bound on policies keeps it within TransactWriteItems' 100.
+    return this.putVersioned(sk, 'service-config', config, subject, expectedRevision, now, {
+      attributes: { lookupKeys: lookups.map(({ pk, sk: lookupSk }) => ({ pk, sk: lookupSk })) },
+      alongside: [
+        ...lookups.map((item) => ({ Put: { TableName: this.table, Item: item } })),
+        ...unneeded.map((key) => ({ Delete: { TableName: this.table, Key: key } })),
+      ],
+    });
   }
 
   /** The revision cleanup settings (docs/decisions/0005), or undefined when none were stored (defaults apply). */
@@ -82,25 +98,46 @@ export class ConfigStore {
     return this.putVersioned(CLEANUP_SK, 'cleanup-config', parseCleanupConfig(input), 'revision cleanup', expectedRevision, now);
   }
 
-  private async putVersioned<T>(sk: string, kind: string, config: T, subject: string, expectedRevision: number, now: Date): Promise<StoredConfig<T>> {
+  /** The lookup keys the configuration stored at `revision` wrote; a conflict if it is not the stored revision. */
+  private async lookupKeysAt(sk: string, subject: string, revision: number): Promise<LookupKey[]> {
+    if (revision === 0) return [];
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: CONFIG_PK, sk }, ProjectionExpression: 'revision, lookupKeys', ConsistentRead: true }),
+    );
+    if (Item?.['revision'] !== revision) throw conflict(subject, revision);
+    return (Item['lookupKeys'] as LookupKey[] | undefined) ?? [];
+  }
+
+  private async putVersioned<T>(
+    sk: string,
+    kind: string,
+    config: T,
+    subject: string,
+    expectedRevision: number,
+    now: Date,
+    extra: { attributes?: Record<string, unknown>; alongside?: TransactItems } = {},
+  ): Promise<StoredConfig<T>> {
     const stored: StoredConfig<T> = { config, revision: expectedRevision + 1, updatedAt: now.toISOString() };
+    const put = {
+      Put: {
+        TableName: this.table,
+        Item: { pk: CONFIG_PK, sk, kind, ...stored, ...extra.attributes },
+        ConditionExpression: expectedRevision === 0 ? 'attribute_not_exists(pk)' : 'revision = :expected',
+        ...(expectedRevision === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedRevision } }),
+      },
+    };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: CONFIG_PK, sk, kind, ...stored },
-          ConditionExpression: expectedRevision === 0 ? 'attribute_not_exists(pk)' : 'revision = :expected',
-          ...(expectedRevision === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedRevision } }),
-        }),
-      );
+      await this.client.send(new TransactWriteCommand({ TransactItems: [put, ...(extra.alongside ?? [])] }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConfigConflictError(`The configuration of ${subject} changed since revision ${expectedRevision}; read it again and reapply your change.`);
-      }
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw conflict(subject, expectedRevision);
       throw new StateStoreError(`Could not store the configuration of ${subject}`, { cause: error });
     }
     return stored;
   }
+}
+
+function conflict(subject: string, revision: number): ConfigConflictError {
+  return new ConfigConflictError(`The configuration of ${subject} changed since revision ${revision}; read it again and reapply your change.`);
 }
 
 function toStored<T>(item: Record<string, unknown>, parse: (input: unknown) => T): StoredConfig<T> {

@@ -5,6 +5,7 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { expiresAt, notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
+import { queryIndexItems } from '../../kernel/store/index-query.ts';
 import { stabilityWaiterKey } from './stability-waiters.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
@@ -246,17 +247,8 @@ export class DeploymentStore {
 
   /** A service's deployments, newest first. */
   async history(cluster: string, service: string, limit = 20): Promise<StoredDeployment[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.state,
-        IndexName: 'byOwner',
-        KeyConditionExpression: 'gsi1pk = :owner AND begins_with(gsi1sk, :kind)',
-        ExpressionAttributeValues: { ':owner': serviceKey(cluster, service), ':kind': 'DEPLOYMENT#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (page.Items ?? []) as StoredDeployment[];
+    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: 'DEPLOYMENT#', newestFirst: true, limit } as const;
+    return (await queryIndexItems(this.client, this.tables.state, query)) as StoredDeployment[];
   }
 
   async steps(cluster: string, service: string, deploymentId: string): Promise<Record<string, unknown>[]> {

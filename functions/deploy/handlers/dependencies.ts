@@ -10,17 +10,17 @@ import { DeploymentStore } from '../adapters/deployment-store.ts';
 import { StabilityWaiters } from '../adapters/stability-waiters.ts';
 import { readTableNames } from '../../kernel/environment.ts';
 
-/** The deploy side of a function's dependencies, built once per container at cold start. */
-export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { configs: ConfigStore; deployments: DeploymentStore; launcher: DeployLauncher } {
-  const tables = readTableNames(env);
+/** What starts deploys (the lock and queue, and the state machine), built once per container at cold start. */
+export function deployLauncher(env: NodeJS.ProcessEnv = process.env): { deployments: DeploymentStore; launcher: DeployLauncher } {
   const stateMachineArn = env['DEPLOY_STATE_MACHINE_ARN'];
   if (!stateMachineArn) throw new Error('Environment variable DEPLOY_STATE_MACHINE_ARN is not set; serverless.yml sets it on the functions that start deploys.');
-  const deployments = new DeploymentStore(sharedDocumentClient(), tables);
-  return {
-    configs: new ConfigStore(sharedDocumentClient(), tables.state),
-    deployments,
-    launcher: new DeployLauncher(deployments, sharedSfnClient(), stateMachineArn),
-  };
+  const deployments = new DeploymentStore(sharedDocumentClient(), readTableNames(env));
+  return { deployments, launcher: new DeployLauncher(deployments, sharedSfnClient(), stateMachineArn) };
+}
+
+/** The deploy side of a function's dependencies, with the configurations (and so the schema library). */
+export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { configs: ConfigStore; deployments: DeploymentStore; launcher: DeployLauncher } {
+  return { ...deployLauncher(env), configs: new ConfigStore(sharedDocumentClient(), readTableNames(env).state) };
 }
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {

@@ -12,16 +12,23 @@ export function taskKey(taskArn: string): { pk: string; sk: string } {
   return { pk: `TASK#${taskArn}`, sk: 'STATE' };
 }
 
+/** Whose tasks these are in byOwner: the service, else the task's group (`family:<name>` by default), else the cluster. */
+export function taskOwnerKey(task: Pick<TaskState, 'cluster' | 'service' | 'group'>): string {
+  if (task.service !== undefined) return serviceKey(task.cluster, task.service);
+  return task.group === undefined ? `CLUSTER#${task.cluster}` : `GROUP#${task.cluster}#${task.group}`;
+}
+
+/**
+ * A task is indexed under its owner by creation time, which never changes, and in byStatus not at all: with keys-only
+ * indexes its later events (every status change) write the table alone (docs/decisions/0002).
+ */
 export function taskItem(task: TaskState): StateItem {
-  const owner = task.service === undefined ? `CLUSTER#${task.cluster}` : serviceKey(task.cluster, task.service);
   const item: StateItem = {
     ...taskKey(task.taskArn),
     kind: 'task',
     ...task,
-    gsi1pk: owner,
-    gsi1sk: `TASK#${task.updatedAt}`,
-    gsi2pk: `TASK#${task.lastStatus}`,
-    gsi2sk: task.updatedAt,
+    gsi1pk: taskOwnerKey(task),
+    gsi1sk: `TASK#${task.createdAt ?? task.updatedAt}`,
   };
   if (task.lastStatus === 'STOPPED') item['expiresAt'] = expiresAt(task.stoppedAt ?? task.updatedAt, RETENTION_DAYS.stoppedTask);
   return item;

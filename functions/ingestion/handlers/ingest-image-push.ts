@@ -1,21 +1,23 @@
 import { parseImagePush, type ImagePush } from '../domain/image-push.ts';
-import { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/index.ts';
+import { ConfigLookups } from '../../config/index.ts';
+import { deployLauncher, deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/index.ts';
+import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
+import { readTableNames } from '../../kernel/environment.ts';
 import { defaultDependencies } from './dependencies.ts';
-import { deployDependencies } from '../../deploy/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**
  * `ECR Image Action` (PUSH, SUCCESS) → the digest each tag points at, then one deploy request per service tracking the
  * repository and tag. A stale push (an older image of the tag) deploys nothing; a duplicate is requested again, which
- * is a no-op unless its deploy never started (a retried invocation).
+ * is a no-op unless its deploy never started (a retried invocation). The services tracking the repository come from
+ * their lookup items (one Query), not from reading every configuration.
  */
 const { store, logger } = defaultDependencies();
-const { configs, launcher } = deployDependencies();
+const { launcher } = deployLauncher();
+const lookups = new ConfigLookups(sharedDocumentClient(), readTableNames(process.env).state);
 
 async function requestDeploys(push: ImagePush): Promise<void> {
-  const tracking = (await configs.listServiceConfigs()).flatMap(({ config }) =>
-    config.deploy ? [{ cluster: config.cluster, service: config.service, repository: config.deploy.image.repository, tagPattern: config.deploy.image.tagPattern }] : [],
-  );
+  const tracking = await lookups.servicesTrackingRepository(push.repository);
   const requestedAt = new Date().toISOString();
   for (const target of servicesTrackingPush(tracking, push)) {
     const image = pinnedImageUri(push);

@@ -6,10 +6,18 @@ import type { Notification } from '../notifications.ts';
  * keys are built here and nowhere else.
  *
  *   gsi1 "by owner, newest first":  gsi1pk = the service/repository, gsi1sk = <KIND>#<time>
- *   gsi2 "by status, newest first": gsi2pk = <KIND>#<status>,        gsi2sk = <time>
+ *   gsi2 "by status, newest first": gsi2pk = <KIND>#<status>,        gsi2sk = <time>   (never for tasks)
+ * Both indexes project keys only (infra/tables.yml): a query of one returns keys, and the items are read by key.
  */
 
 export type StateItem = Record<string, unknown> & { pk: string; sk: string };
+
+/** The state table's global secondary indexes and their key attributes (infra/tables.yml). */
+export const STATE_INDEXES = {
+  byOwner: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  byStatus: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+} as const;
+export type StateIndexName = keyof typeof STATE_INDEXES;
 
 const DAY_SECONDS = 24 * 60 * 60;
 /** How long shared items live after they stop changing; DynamoDB TTL deletes them (free of charge). */

@@ -1,5 +1,5 @@
 import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
-import { ConfigStore } from '../../config/index.ts';
+import { ConfigLookups } from '../../config/index.ts';
 import { ScalingExecutions } from '../adapters/scaling-executions.ts';
 import { readTableNames, requireSetting } from '../../kernel/environment.ts';
 import { parseAlarmStateChange, scalingExecutionName, type AlarmStateChange } from '../domain/alarm-state.ts';
@@ -8,17 +8,18 @@ import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**
  * `CloudWatch Alarm State Change` (to ALARM) → one step-scaling execution per configured service whose policy names
- * the alarm. The execution name is derived from the alarm transition, so a redelivered event starts nothing new.
+ * the alarm, found by the alarm's lookup items (one Query, no configuration read). The execution name is derived from
+ * the alarm transition, so a redelivered event starts nothing new.
  */
 const { store, logger } = defaultDependencies();
-const configs = new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state);
+const lookups = new ConfigLookups(sharedDocumentClient(), readTableNames(process.env).state);
 const executions = new ScalingExecutions(sharedSfnClient(), requireSetting(process.env, 'SCALING_STATE_MACHINE_ARN'));
 
 async function startScaling(change: AlarmStateChange): Promise<'apply' | 'duplicate'> {
-  const services = (await configs.listServiceConfigs()).filter(({ config }) => config.scaling?.policies.some((policy) => policy.alarmName === change.alarmName));
+  const services = await lookups.servicesScalingOn(change.alarmName);
   if (services.length === 0) logger.info('No service scales on this alarm', { alarmName: change.alarmName });
   const started = await Promise.all(
-    services.map(({ config: { cluster, service } }) =>
+    services.map(({ cluster, service }) =>
       executions.start(scalingExecutionName(change, cluster, service), {
         alarmName: change.alarmName,
         cluster,

@@ -3,15 +3,19 @@ import { describe, it } from 'node:test';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConfigStore } from '../../../functions/config/index.ts';
 import { sharedDocumentClient } from '../../../functions/kernel/aws/clients.ts';
 import { taskKey } from '../../../functions/ingestion/adapters/state-items.ts';
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
 import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
-import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack } from '../support.ts';
+import { MINIMAL_DEPLOY } from '../../fixtures/deploy-config.ts';
+import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, readsAmong, recordHandlerDynamoCalls, scanAll, useDeployedStack } from '../support.ts';
 
 /** EventBridge → rule → Lambda → DynamoDB through the deployed serverless.yml stack, on the local AWS. */
 
 const stack = useDeployedStack();
+const handlerDynamoCalls = recordHandlerDynamoCalls();
 
 /** The lifecycle one task goes through; versions are the indexes + 1, as ECS numbers them. */
 const LIFECYCLE = ['PROVISIONING', 'PENDING', 'RUNNING', 'RUNNING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'STOPPED'] as const;
@@ -109,11 +113,18 @@ describe('task state ingestion', () => {
     assert.equal((await getItem(stack.documents, taskKey(taskArn('throttled'))))?.['version'], 3);
   });
 
-  it('lists a service\'s tasks newest first through the byOwner index', async () => {
-    await putEvents(stack.events, [taskEvent('older', 3, false), { ...taskEvent('newer', 4, false) }]);
+  it('lists a service\'s tasks newest first through the byOwner index, each at its newest state', async () => {
+    const created = (id: string, version: number, createdAt: string) => {
+      const event = taskEvent(id, version, false);
+      return { ...event, detail: { ...(event['detail'] as Record<string, unknown>), createdAt } };
+    };
+    await putEvents(stack.events, [created('older', 3, '2026-11-20T09:00:00Z'), created('newer', 3, '2026-11-20T09:30:00Z')]);
+    await stack.aws.runtime.idle();
+    // A later change of the older task moves nothing in the index (its key is its creation time) but is what is read.
+    await putEvents(stack.events, [created('older', 6, '2026-11-20T09:00:00Z')]);
     await stack.aws.runtime.idle();
     const tasks = await queryByOwner(stack.documents, 'SERVICE#prod#web', 'TASK#');
-    assert.deepEqual(tasks.map((task) => String(task['taskArn']).split('/').pop()), ['newer', 'older']);
+    assert.deepEqual(tasks.map((task) => [String(task['taskArn']).split('/').pop(), task['lastStatus']]), [['newer', 'RUNNING'], ['older', 'DEACTIVATING']]);
   });
 });
 
@@ -180,6 +191,28 @@ describe('service and image events', () => {
     await stack.aws.runtime.idle();
     const stored = await getItem(stack.documents, { pk: 'REPOSITORY#web', sk: 'TAG#latest' });
     assert.equal(stored?.['digest'], `sha256:${'2'.repeat(64)}`);
+  });
+
+  it('finds the services a push deploys with one read, however many services are configured', async () => {
+    const configs = new ConfigStore(stack.documents, STATE_TABLE);
+    const tracking = (repository: string, tagPattern: string) => ({ ...MINIMAL_DEPLOY, image: { ...MINIMAL_DEPLOY.image, repository, tagPattern } });
+    await configs.putServiceConfig({ cluster: 'prod', service: 'web-a', deploy: tracking('web', 'release-*') }, 0);
+    await configs.putServiceConfig({ cluster: 'prod', service: 'web-b', deploy: tracking('web', 'release-*') }, 0);
+    await configs.putServiceConfig({ cluster: 'prod', service: 'web-nightly', deploy: tracking('web', 'nightly-*') }, 0);
+    for (let index = 0; index < 12; index += 1) await configs.putServiceConfig({ cluster: 'prod', service: `other${index}`, deploy: tracking(`repo${index}`, '*') }, 0);
+    // Every service is busy deploying, so a request queues (no execution starts): what the push asks for stays visible.
+    for (const service of ['web-a', 'web-b', 'web-nightly']) {
+      await stack.documents.send(new PutCommand({ TableName: STATE_TABLE, Item: { pk: `SERVICE#prod#${service}`, sk: 'LOCK', kind: 'deploy-lock', deploymentId: 'running-deploy' } }));
+    }
+
+    handlerDynamoCalls.length = 0;
+    await putEvents(stack.events, [imagePush({ 'repository-name': 'web', 'image-tag': 'release-7' })]);
+    await stack.aws.runtime.idle();
+
+    assert.deepEqual(stack.aws.runtime.invocations.map((call) => [call.functionName, call.ok]), [['harbormaster-local-ingestImagePush', true]]);
+    assert.deepEqual(readsAmong(handlerDynamoCalls), ['QueryCommand LOOKUP#REPOSITORY#web'], 'one Query of the repository\'s lookups, no configuration read');
+    const queued = (await scanAll(stack.documents, STATE_TABLE)).filter((item) => item['sk'] === 'QUEUED');
+    assert.deepEqual(queued.map((item) => item['service']).sort(), ['web-a', 'web-b'], 'exactly the services tracking the repository and tag');
   });
 
   it('ignores ECR events that are not successful pushes (the rule filters them)', async () => {

@@ -23,6 +23,25 @@ describe('parseCleanupConfig', () => {
   }
 });
 
+describe('upper bounds of the cleanup settings', () => {
+  const patterns = (count: number) => Array.from({ length: count }, (_, index) => `family-${index}`);
+  const bounds: Array<[string, Record<string, unknown>, string]> = [
+    ['keepLatest', { keepLatest: 1001 }, 'keepLatest: must be at most 1000'],
+    ['minAgeDays', { minAgeDays: 3651 }, 'minAgeDays: must be at most 3650 days (10 years)'],
+    ['inactiveRetentionDays', { inactiveRetentionDays: 1e9 }, 'inactiveRetentionDays: must be at most 3650 days (10 years)'],
+    ['includeFamilies', { includeFamilies: patterns(101) }, 'includeFamilies: must list at most 100 patterns'],
+    ['excludeFamilies', { excludeFamilies: patterns(101) }, 'excludeFamilies: must list at most 100 patterns'],
+  ];
+  for (const [field, input, problem] of bounds) {
+    it(`refuses ${field} above its limit, naming the field and the limit`, () => {
+      assert.throws(() => parseCleanupConfig(input), (error: unknown) => error instanceof InvalidConfigError && error.problems.includes(problem));
+    });
+  }
+  it('accepts every field at its limit', () => {
+    assert.doesNotThrow(() => parseCleanupConfig({ keepLatest: 1000, minAgeDays: 3650, inactiveRetentionDays: 3650, includeFamilies: patterns(100), excludeFamilies: patterns(100) }));
+  });
+});
+
 describe('parseCleanupRunInput', () => {
   it('defaults to an on-demand run that follows the configured dryRun', () => assert.deepEqual(parseCleanupRunInput(undefined), { trigger: 'on-demand' }));
   it('reads the schedule input', () => assert.deepEqual(parseCleanupRunInput({ trigger: 'schedule' }), { trigger: 'schedule' }));

@@ -47,3 +47,35 @@ describe('the deploy section of a service configuration', () => {
     });
   }
 });
+
+describe('upper bounds of the deploy section', () => {
+  const bounds: Array<[string, Record<string, unknown>, string]> = [
+    ['a canary bake of 1e9 minutes', { strategy: { type: 'canary', percent: 10, bakeMinutes: 1e9 } }, 'deploy.strategy.bakeMinutes: must be at most 1440 minutes (24 h)'],
+    ['a linear interval above a day', { strategy: { type: 'linear', stepPercent: 10, intervalMinutes: 1441 } }, 'deploy.strategy.intervalMinutes: must be at most 1440 minutes (24 h)'],
+    ['a final bake above a day', { finalBakeMinutes: 1440.5 }, 'deploy.finalBakeMinutes: must be at most 1440 minutes (24 h)'],
+    ['a green stability timeout above 4 h', { greenStableTimeoutMinutes: 241 }, 'deploy.greenStableTimeoutMinutes: must be at most 240 minutes (4 h)'],
+    ['a check interval above 5 min', { checkIntervalSeconds: 301 }, 'deploy.checkIntervalSeconds: must be at most 300 seconds (5 min)'],
+    ['11 containers', { image: { repository: 'web', containers: Array.from({ length: 11 }, (_, index) => `c${index}`) } }, 'deploy.image.containers: must name at most 10 containers (a task definition has no more)'],
+    ['a 257-character repository', { image: { repository: 'a'.repeat(257), containers: ['app'] } }, 'deploy.image.repository: must be at most 256 characters (ECR)'],
+    ['101 rollback alarms', { rollbackAlarms: Array.from({ length: 101 }, (_, index) => `alarm-${index}`) }, 'deploy.rollbackAlarms: must name at most 100 alarms (what one DescribeAlarms call reads)'],
+    ['21 notification routes', { notify: Array.from({ length: 21 }, (_, index) => `route-${index}`) }, 'deploy.notify: must name at most 20 routes'],
+  ];
+  for (const [name, deploy, problem] of bounds) {
+    it(`refuses ${name}, naming the field and the limit`, () => {
+      assert.throws(() => parseServiceConfig(withDeploy(deploy)), (error: unknown) => error instanceof InvalidConfigError && error.problems.includes(problem));
+    });
+  }
+
+  it('accepts every field at its limit', () => {
+    const atLimits = {
+      strategy: { type: 'canary', percent: 99, bakeMinutes: 1440 },
+      finalBakeMinutes: 1440,
+      greenStableTimeoutMinutes: 240,
+      checkIntervalSeconds: 300,
+      image: { repository: 'a'.repeat(256), containers: Array.from({ length: 10 }, (_, index) => `c${index}`) },
+      rollbackAlarms: Array.from({ length: 100 }, (_, index) => `alarm-${index}`),
+      notify: Array.from({ length: 20 }, (_, index) => `route-${index}`),
+    };
+    assert.doesNotThrow(() => parseServiceConfig(withDeploy(atLimits)));
+  });
+});

@@ -8,19 +8,36 @@ import { parseTaskStateChange } from '../../../../functions/ingestion/domain/tas
 import { imagePush, taskArn, taskStateChange } from '../../../fixtures/aws-events.ts';
 
 describe('taskItem', () => {
-  it('keys a service task by ARN and indexes it under its service and status', () => {
+  it('keys a service task by ARN and indexes it under its service by creation time, in no status partition', () => {
     const item = taskItem(parseTaskStateChange(taskStateChange()));
     assert.equal(item.pk, `TASK#${taskArn()}`);
     assert.equal(item.sk, 'STATE');
     assert.equal(item['gsi1pk'], 'SERVICE#prod#web');
-    assert.equal(item['gsi1sk'], 'TASK#2026-11-20T10:00:04.500Z');
-    assert.equal(item['gsi2pk'], 'TASK#RUNNING');
+    assert.equal(item['gsi1sk'], 'TASK#2026-11-20T10:00:00.123Z');
+    assert.equal(item['gsi2pk'], undefined, 'no byStatus partition collects the account\'s tasks');
+    assert.equal(item['gsi2sk'], undefined);
     assert.equal(item['expiresAt'], undefined, 'a running task never expires');
   });
 
-  it('indexes a standalone task under its cluster', () => {
-    const item = taskItem(parseTaskStateChange(taskStateChange({ group: 'family:batch' })));
-    assert.equal(item['gsi1pk'], 'CLUSTER#prod');
+  it('keeps a task\'s index keys through its whole life, so later events write no index entry', () => {
+    const lifecycle = ['PROVISIONING', 'PENDING', 'RUNNING', 'STOPPING', 'STOPPED'].map((lastStatus, index) =>
+      taskItem(parseTaskStateChange(taskStateChange({ lastStatus, version: index + 1, updatedAt: `2026-11-20T10:0${index}:00Z` }))),
+    );
+    const indexKeys = new Set(lifecycle.map((item) => JSON.stringify([item['gsi1pk'], item['gsi1sk'], item['gsi2pk'], item['gsi2sk']])));
+    assert.equal(indexKeys.size, 1);
+  });
+
+  it('indexes a task without createdAt by its update time', () => {
+    const event = taskStateChange();
+    delete (event['detail'] as Record<string, unknown>)['createdAt'];
+    assert.equal(taskItem(parseTaskStateChange(event))['gsi1sk'], 'TASK#2026-11-20T10:00:04.500Z');
+  });
+
+  it('indexes a standalone task under its group in its cluster, or the cluster when it has none', () => {
+    assert.equal(taskItem(parseTaskStateChange(taskStateChange({ group: 'family:batch' })))['gsi1pk'], 'GROUP#prod#family:batch');
+    const ungrouped = taskStateChange();
+    delete (ungrouped['detail'] as Record<string, unknown>)['group'];
+    assert.equal(taskItem(parseTaskStateChange(ungrouped))['gsi1pk'], 'CLUSTER#prod');
   });
 
   it('expires a stopped task 30 days after it stopped', () => {
