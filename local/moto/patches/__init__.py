@@ -23,6 +23,7 @@ from .sfn_integrations import (
 from .sfn_jsonata import fix_4_jsonata
 from .sfn_jsonpath import fix_5_jsonpath_definite_index
 from .sfn_service_error_names import fix_13_sfn_service_error_names
+from .sfn_status_events import fix_15_stop_is_aborted, fix_16_execution_status_events
 from .sfn_task_failure_cause import fix_14_sfn_task_failure_cause
 
 # Order matters only for fix 10: it must run before any state machine is created.
@@ -41,6 +42,8 @@ FIXES = (
     fix_12_task_definition_times,
     fix_13_sfn_service_error_names,
     fix_14_sfn_task_failure_cause,
+    fix_15_stop_is_aborted,
+    fix_16_execution_status_events,
 )
 
 
