@@ -198,10 +198,12 @@ export class DeployControls {
     what: Pick<DeployRequest, 'image' | 'trigger'> & { taskDefinitionArn?: string },
     requestId: string = randomUUID(),
   ): Promise<{ deploymentId: string; outcome: DeployRequestOutcome }> {
-    const now = this.now().toISOString();
+    const now = this.now();
     const { cluster, service } = target;
     const deploymentId = deploymentIdFor({ cluster, service, image: what.taskDefinitionArn ?? what.image, requestId });
-    const outcome = await this.deps.launcher.request({ deploymentId, cluster, service, ...what, pushedAt: now, requestedAt: now });
+    // Whole seconds, as ECR's push times: within a second, what was received later counts as newer (deployment.ts).
+    const pushedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+    const outcome = await this.deps.launcher.request({ deploymentId, cluster, service, ...what, pushedAt, requestedAt: now.toISOString() });
     return { deploymentId, outcome };
   }
 

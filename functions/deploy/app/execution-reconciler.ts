@@ -66,7 +66,12 @@ export class ExecutionReconciler {
   async onStatusChange(change: ExecutionStatusChange): Promise<StatusChangeResult> {
     if (change.stateMachineArn !== this.deps.stateMachineArn) return { outcome: 'ignored', why: `${change.stateMachineArn} is not the deploy state machine` };
     // The event may be late or repeated: what counts is the execution's status now (a redriven one runs again).
-    const described = await this.deps.sfn.send(new DescribeExecutionCommand({ executionArn: change.executionArn }));
+    const described = await this.deps.sfn.send(new DescribeExecutionCommand({ executionArn: change.executionArn })).catch((error: unknown) => {
+      // Gone (past its retention): nothing of it can be reconciled any more.
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    });
+    if (!described) return { outcome: 'ignored', why: `${change.executionArn} does not exist` };
     const status = described.status;
     if (status === undefined || status === 'RUNNING' || status === 'PENDING_REDRIVE') return { outcome: 'ignored', why: `${change.executionArn} is ${status ?? 'unknown'} now` };
     const request = deployRequestOf(JSON.parse(described.input ?? '{}') as Record<string, unknown>);

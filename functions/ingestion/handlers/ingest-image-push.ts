@@ -12,11 +12,11 @@ import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 const { store, logger } = defaultDependencies();
 const { configs, launcher } = deployDependencies();
 
-async function requestDeploys(push: ImagePush): Promise<void> {
+/** `requestedAt` orders pushes of the same second (deployRequestIsNewer), so it is read on arrival, before any I/O. */
+async function requestDeploys(push: ImagePush, requestedAt: string): Promise<void> {
   const tracking = (await configs.listServiceConfigs()).flatMap(({ config }) =>
     config.deploy ? [{ cluster: config.cluster, service: config.service, repository: config.deploy.image.repository, tagPattern: config.deploy.image.tagPattern }] : [],
   );
-  const requestedAt = new Date().toISOString();
   for (const target of servicesTrackingPush(tracking, push)) {
     const image = pinnedImageUri(push);
     const outcome = await launcher.request({
@@ -36,10 +36,10 @@ async function requestDeploys(push: ImagePush): Promise<void> {
 }
 
 export const handler = ingestionHandler({
-  parse: parseImagePush,
-  apply: async (push) => {
+  parse: (event) => ({ push: parseImagePush(event), receivedAt: new Date().toISOString() }),
+  apply: async ({ push, receivedAt }) => {
     const outcome = await store.recordImagePush(push);
-    if (outcome !== 'stale') await requestDeploys(push);
+    if (outcome !== 'stale') await requestDeploys(push, receivedAt);
     return outcome;
   },
   store,

@@ -3,7 +3,8 @@
 15. StopExecution ends an execution FAILED (States.Runtime) instead of ABORTED: the stop reaches a Map's iterations,
     whose abort handling raises (it reads the stop's error string as a dict), and the root environment's set_error
     then overwrites the stopped program state. AWS never turns a stopped execution into a failed one, so a stopped
-    program keeps its state against later set_error/set_timed_out calls.
+    program keeps its state against later set_error/set_timed_out calls. And a stop does not wake a task waiting for
+    its token (`.waitForTaskToken`), so such an execution stayed RUNNING: the stop now interrupts those waits.
 16. moto emits no Step Functions events. AWS puts one on the default bus for each status of a Standard workflow's
     execution (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED). This puts them through moto's own EventBridge
     backend, in the execution's thread, *before* the terminal status becomes visible to DescribeExecution: fix 7
@@ -39,9 +40,18 @@ def fix_15_stop_is_aborted() -> None:
 
         return guarded
 
+    original_set_stop = Environment.set_stop
+
+    def set_stop(self, stop_date, cause, error):  # type: ignore[no-untyped-def]
+        original_set_stop(self, stop_date=stop_date, cause=cause, error=error)
+        # A task waiting for its token (or a heartbeat) would otherwise keep the stopped execution RUNNING.
+        for endpoint in list(self.callback_pool_manager._pool.values()):
+            endpoint.interrupt_all()
+
     Environment.set_error = keep_stopped(Environment.set_error)  # type: ignore[method-assign]
     Environment.set_timed_out = keep_stopped(Environment.set_timed_out)  # type: ignore[method-assign]
-    applied(15, "a stopped execution stays ABORTED (set_error/set_timed_out leave a stopped program alone)")
+    Environment.set_stop = set_stop  # type: ignore[method-assign]
+    applied(15, "a stopped execution stays ABORTED (set_error/set_timed_out leave a stopped program alone) and stops waiting for task tokens")
 
 
 def _epoch_ms(moment: Any) -> int | None:
