@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { deploymentIdFor, pinnedImageUri } from '../../../functions/deploy/domain/deploy-trigger.ts';
-import { createBlueGreenService, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
+import { createBlueGreenService, deployExecutions, deployStateMachineArn, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
 import { imagePush } from '../../fixtures/aws-events.ts';
+import { executionStatusChange } from '../../fixtures/sfn-events.ts';
 import { controls, deployOnPush, deployOutboxKinds, deployments, eventually, pushAndWaitForCanary, waitForNewestDeploy } from './blue-green-support.ts';
 import { useDeployedStack } from '../support.ts';
 
@@ -68,6 +69,13 @@ describe('a deploy execution stopped by hand', () => {
       [true],
       'one ABORTED event, reconciled once',
     );
+
+    // A duplicate (or late) delivery of that end changes nothing.
+    const duplicate = executionStatusChange({ executionArn: execution.executionArn, stateMachineArn: deployStateMachineArn('local'), name: deployment.deploymentId, status: 'ABORTED' });
+    const answer = await new LambdaClient(stack.aws.clientConfig).send(new InvokeCommand({ FunctionName: 'harbormaster-local-reconcileDeployExecution', Payload: Buffer.from(JSON.stringify(duplicate)) }));
+    const { report } = JSON.parse(Buffer.from(answer.Payload ?? new Uint8Array()).toString('utf8')) as { report: Record<string, unknown> };
+    assert.deepEqual([report['outcome'], report['recorded'], report['restoredBlue'], report['releasedLock']], ['STOPPED', false, false, false]);
+    assert.deepEqual(await deployOutboxKinds(stack), ['deploy-stopped']);
 
     await assertNextPushDeploys(target);
   });
