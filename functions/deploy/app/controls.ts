@@ -89,8 +89,11 @@ export class DeployControls {
     const name = `Deployment ${deploymentId} of ${cluster}/${service}`;
     const stored = await this.deps.deployments.getDeployment(cluster, service, deploymentId);
     if (!stored) throw new DeployControlError(`${name} does not exist`);
-    const ended = () => ({ outcome: 'already-ended' as const, message: `${name} already ended ${String(stored['status'])}${stored['endedAt'] ? ` at ${String(stored['endedAt'])}` : ''}: nothing to abort` });
-    if (isEnded(stored.status)) return ended();
+    const ended = (deployment: Record<string, unknown> | undefined) => ({
+      outcome: 'already-ended' as const,
+      message: `${name} already ended ${String(deployment?.['status'])}${deployment?.['endedAt'] ? ` at ${String(deployment['endedAt'])}` : ''}: nothing to abort`,
+    });
+    if (isEnded(stored.status)) return ended(stored);
     const execution = await this.deps.reconciler.executionOf(stored);
     if (execution.status !== 'RUNNING' && stored.status !== 'STARTING') {
       return {
@@ -102,14 +105,15 @@ export class DeployControls {
       await this.deps.deployments.updateDeployment(cluster, service, deploymentId, { abortRequested: true, abortRequestedAt: this.now().toISOString() }, { onlyWhileRunning: true });
     } catch {
       // It ended between the read and the write.
-      return ended();
+      return ended(await this.deps.deployments.getDeployment(cluster, service, deploymentId));
     }
     const token = stored['approvalToken'];
     if (typeof token === 'string' && stored['approvedAt'] === undefined) {
       await this.deps.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DeploymentAbortedError', cause: 'An operator aborted the deployment' }));
       return { outcome: 'approval-failed', message: `${name} was waiting for approval: it rolls back now` };
     }
-    return { outcome: 'requested', message: `Abort requested: ${name} rolls back at its next check` };
+    const notStarted = execution.status === 'NOT_STARTED' ? ' (its execution has not started yet; if it never does, `unlock` releases the lock)' : '';
+    return { outcome: 'requested', message: `Abort requested: ${name} rolls back at its next check${notStarted}` };
   }
 
   /**
