@@ -1,11 +1,14 @@
 /** Step scaling (functions/scaling/domain/scaling-activity.ts): an evaluation's action or answer, a failure, the loop's limit. */
 export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scaling-limit-reached';
 
+/** Blue/green deploys (functions/deploy/domain/deployment.ts): each outcome, and a green task set that could not be removed. */
+export type DeployNotificationKind = 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | 'deploy-stopped' | 'deploy-timed-out' | 'deploy-cleanup-failed';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;

@@ -13,6 +13,21 @@ export interface ThrottleFault {
   times?: number;
 }
 
+/** An AWS error answer instead of the call (e.g. a StartExecution AWS refuses, a Lambda service error). */
+export interface CallFailureFault {
+  service: string;
+  operation?: string;
+  /** Only calls whose raw request body contains this text (e.g. one execution name, one Lambda action). */
+  bodyIncludes?: string;
+  /** The AWS error code (`__type`), e.g. `ServiceException`, `StateMachineDoesNotExist`. */
+  code: string;
+  message?: string;
+  /** HTTP status (default 400). */
+  status?: number;
+  /** How many matching calls fail (default: every one until clear()). */
+  times?: number;
+}
+
 export interface CrashFault {
   taskDefinitionFamily?: string;
   /** Time spent RUNNING before the essential container exits (default 50 ms). */
@@ -68,6 +83,7 @@ export class FaultInjector {
   #crashes: (CrashFault & Counted)[] = [];
   #startFailures: (FailToStartFault & Counted)[] = [];
   #slowStarts: (SlowStartFault & Counted)[] = [];
+  #callFailures: (CallFailureFault & Counted)[] = [];
 
   throttle(fault: ThrottleFault): void {
     this.#throttles.push({
@@ -75,6 +91,10 @@ export class FaultInjector {
       operation: fault.operation?.toLowerCase(),
       remaining: fault.times ?? 1,
     });
+  }
+
+  failCalls(fault: CallFailureFault): void {
+    this.#callFailures.push({ ...fault, service: canonicalService(fault.service), operation: fault.operation?.toLowerCase(), remaining: fault.times ?? Infinity });
   }
 
   crashTasks(fault: CrashFault = {}): void {
@@ -94,6 +114,7 @@ export class FaultInjector {
     this.#crashes = [];
     this.#startFailures = [];
     this.#slowStarts = [];
+    this.#callFailures = [];
   }
 
   /** True (and one use consumed) when this call must be throttled. */
@@ -109,10 +130,31 @@ export class FaultInjector {
     return true;
   }
 
+  /** The failure this call must answer with (one use consumed), if any. */
+  takeCallFailure(service: string, operation: string | undefined, body: Buffer): CallFailureFault | undefined {
+    const canonical = canonicalService(service);
+    const op = operation?.toLowerCase();
+    const rule = this.#callFailures.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        candidate.service === canonical &&
+        (!candidate.operation || candidate.operation === op) &&
+        (!candidate.bodyIncludes || body.includes(candidate.bodyIncludes)),
+    );
+    if (rule) rule.remaining -= 1;
+    return rule;
+  }
+
   /** Whether any throttle could match this service (lets the proxy skip buffering otherwise). */
   hasThrottleFor(service: string): boolean {
     const canonical = canonicalService(service);
     return this.#throttles.some((rule) => rule.remaining > 0 && rule.service === canonical);
+  }
+
+  /** Whether any throttle or call failure could match this service. */
+  hasCallFaultFor(service: string): boolean {
+    const canonical = canonicalService(service);
+    return this.hasThrottleFor(service) || this.#callFailures.some((rule) => rule.remaining > 0 && rule.service === canonical);
   }
 
   /** Decides, once per new task, how long it stays PENDING (ms). */

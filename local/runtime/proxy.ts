@@ -137,12 +137,14 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
     context.observers.wants(identity.service, identity.operation) ||
     (identity.protocol === 'query' && identity.service === 'monitoring') ||
     (identity.protocol === 'json' && pagedListing(identity.service, identity.operation) !== undefined) ||
-    context.faults.hasThrottleFor(identity.service);
+    context.faults.hasCallFaultFor(identity.service);
   if (!needsBody) return streamThrough(context, req, res);
 
   const body = await readBody(req);
   const { operation, input } = safeDecode(identity, body);
   if (context.faults.takeThrottle(identity.service, operation)) return send(res, throttleReply(identity));
+  const failure = context.faults.takeCallFailure(identity.service, operation, body);
+  if (failure) return send(res, jsonError(failure.code, failure.message ?? `Injected ${failure.code}`, failure.status ?? 400));
   if (handler && functionName) {
     const invocationType = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
     return send(res, await context.invoker.invoke(functionName, handler, invocationType, body));

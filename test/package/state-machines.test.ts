@@ -25,7 +25,6 @@ const KNOWN_GAPS = {
     'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordDryRun: StateStoreError',
     'functions/cleanup/revision-cleanup.asl.json RecordFailedRun: StateStoreError',
     'functions/cleanup/revision-cleanup.asl.json RecordRun: StateStoreError',
-    'functions/deploy/blue-green-deploy.asl.json Finish: DeployStartError',
     'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitApproval: StateStoreError',
     // Since deploy reads task sets through the kernel's collectPages (pagination): the waits branch retries throttling.
     'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable: EcsThrottledError',
@@ -41,6 +40,7 @@ const KNOWN_GAPS = {
     'functions/cleanup/revision-cleanup.asl.json RecordFailedRun Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
     'functions/cleanup/revision-cleanup.asl.json RecordRun Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
     'functions/deploy/blue-green-deploy.asl.json Finish Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
+    'functions/deploy/blue-green-deploy.asl.json Finish Retry[1] ["DeployStartError"]',
     'functions/deploy/blue-green-deploy.asl.json Prepare Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
     'functions/deploy/blue-green-deploy.asl.json Rollback Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
     'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',

@@ -2,7 +2,7 @@ import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
-import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
+import { DEPLOYMENT_OUTCOMES, deployOrderKey, deployRequestOf, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { expiresAt, notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
 import { queryIndexItems } from '../../kernel/store/index-query.ts';
@@ -13,6 +13,8 @@ import { StateStoreError } from '../../kernel/store/errors.ts';
  * Deployments, their steps, and the per-service lock and queue slot (docs/decisions/0002, 0007):
  *   SERVICE#<c>#<s> / LOCK                         the deployment running now (at most one per service)
  *   SERVICE#<c>#<s> / QUEUED                       the next one; a newer request replaces an older one
+ *   SERVICE#<c>#<s> / NEWEST                       the order key of the newest deployment ever started: older requests
+ *                                                  never deploy, whatever order their events arrive in
  *   SERVICE#<c>#<s> / DEPLOYMENT#<id>              the deployment (gsi1: DEPLOYMENT#<requestedAt>, gsi2: DEPLOYMENT#<status>)
  *   SERVICE#<c>#<s> / DEPLOYMENT#<id>#STEP#<nn>    one step, in order
  * Every transition is a conditional write, so duplicate events and racing Lambdas cannot start two deploys.
@@ -24,6 +26,7 @@ export type StoredDeployment = Record<string, unknown> & { deploymentId: string;
 
 const LOCK_SK = 'LOCK';
 const QUEUED_SK = 'QUEUED';
+const NEWEST_SK = 'NEWEST';
 const deploymentSk = (deploymentId: string) => `DEPLOYMENT#${deploymentId}`;
 const stepSk = (deploymentId: string, index: number) => `DEPLOYMENT#${deploymentId}#STEP#${String(index).padStart(2, '0')}`;
 /** Lock, queue and deployment items can race; a handful of optimistic rounds always settles. */
@@ -41,9 +44,11 @@ export class DeploymentStore {
   /**
    * Takes the service's lock for this request (the caller then starts the execution), or queues it behind the running
    * deployment. `restart`: the request was accepted before but its execution may not have started (a retried Lambda).
+   * `superseded`: a newer request runs, waits or already ran (deployRequestIsNewer), so this one never deploys.
    */
   async requestDeploy(request: DeployRequest): Promise<DeployRequestOutcome> {
     const owner = serviceKey(request.cluster, request.service);
+    const orderKey = deployOrderKey(request);
     for (let round = 1; round <= MAX_ROUNDS; round += 1) {
       const acquired = await this.transact([
         { Put: { TableName: this.tables.state, Item: lockItem(request), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -55,29 +60,32 @@ export class DeploymentStore {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
+        this.advanceNewest(request),
       ]);
       if (acquired === 'written') return 'acquired';
-      const [lockReason, deploymentReason] = acquired;
+      const [lockReason, deploymentReason, newestReason] = acquired;
       if (deploymentReason?.Code === 'ConditionalCheckFailed') {
         const existing = deploymentReason.Item ? unmarshall(deploymentReason.Item) : undefined;
         return existing?.['status'] === 'STARTING' ? 'restart' : 'duplicate';
       }
+      if (newestReason?.Code === 'ConditionalCheckFailed') return 'superseded';
       if (lockReason?.Code !== 'ConditionalCheckFailed') continue;
       const queued = await this.transact([
         {
           ConditionCheck: {
             TableName: this.tables.state,
             Key: { pk: owner, sk: LOCK_SK },
-            ConditionExpression: 'attribute_exists(pk) AND deploymentId <> :id',
-            ExpressionAttributeValues: { ':id': request.deploymentId },
+            ConditionExpression: 'attribute_exists(pk) AND deploymentId <> :id AND orderKey < :orderKey',
+            ExpressionAttributeValues: { ':id': request.deploymentId, ':orderKey': orderKey },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
         {
           Put: {
             TableName: this.tables.state,
-            Item: { pk: owner, sk: QUEUED_SK, kind: 'deploy-queued', ...request },
-            ConditionExpression: 'attribute_not_exists(pk) OR (deploymentId <> :id AND (pushedAt < :pushedAt OR (pushedAt = :pushedAt AND requestedAt < :requestedAt)))',
-            ExpressionAttributeValues: { ':id': request.deploymentId, ':pushedAt': request.pushedAt, ':requestedAt': request.requestedAt },
+            Item: { pk: owner, sk: QUEUED_SK, kind: 'deploy-queued', ...request, orderKey },
+            ConditionExpression: 'attribute_not_exists(pk) OR (deploymentId <> :id AND orderKey < :orderKey)',
+            ExpressionAttributeValues: { ':id': request.deploymentId, ':orderKey': orderKey },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
@@ -85,10 +93,10 @@ export class DeploymentStore {
       if (queued === 'written') return 'queued';
       const [lockCheck, slot] = queued;
       if (lockCheck?.Code === 'ConditionalCheckFailed') {
-        // Released meanwhile (try to take it), or this very request holds it (a redelivery).
+        // Released meanwhile (try to take it), this very request holds it (a redelivery), or a newer one runs.
         const lock = lockCheck.Item ? unmarshall(lockCheck.Item) : undefined;
-        if (lock?.['deploymentId'] === request.deploymentId) return 'duplicate';
-        continue;
+        if (!lock) continue;
+        return lock['deploymentId'] === request.deploymentId ? 'duplicate' : 'superseded';
       }
       if (slot?.Code === 'ConditionalCheckFailed') {
         const current = slot.Item ? unmarshall(slot.Item) : undefined;
@@ -100,7 +108,9 @@ export class DeploymentStore {
 
   /**
    * Releases the lock after a deployment ended and hands it straight to the queued request, if any, which the caller
-   * then starts. A request queued at the same moment is never stranded: the release checks the slot is empty.
+   * then starts. A request queued at the same moment is never stranded: the release checks the slot is empty. Asked
+   * again after a hand-over whose start failed (a retry), it returns the same request while that one is still
+   * STARTING, so the caller starts it again (the execution name makes a second start a no-op).
    */
   async releaseLock(cluster: string, service: string, deploymentId: string): Promise<DeployRequest | undefined> {
     const owner = serviceKey(cluster, service);
@@ -112,12 +122,13 @@ export class DeploymentStore {
           { Delete: { TableName: this.tables.state, Key: { pk: owner, sk: LOCK_SK }, ...heldByMe } },
           { ConditionCheck: { TableName: this.tables.state, Key: { pk: owner, sk: QUEUED_SK }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ]);
-        if (released === 'written' || released[0]?.Code === 'ConditionalCheckFailed') return undefined;
+        if (released === 'written') return undefined;
+        if (released[0]?.Code === 'ConditionalCheckFailed') return this.handedOverBy(owner, deploymentId);
         continue;
       }
-      const request = toRequest(next);
+      const request = deployRequestOf(next);
       const handedOver = await this.transact([
-        { Put: { TableName: this.tables.state, Item: lockItem(request), ...heldByMe } },
+        { Put: { TableName: this.tables.state, Item: lockItem(request, deploymentId), ...heldByMe } },
         {
           Delete: {
             TableName: this.tables.state,
@@ -127,10 +138,12 @@ export class DeploymentStore {
           },
         },
         { Put: { TableName: this.tables.state, Item: deploymentItem(request), ConditionExpression: 'attribute_not_exists(pk)' } },
+        this.advanceNewest(request),
       ]);
       if (handedOver === 'written') return request;
-      if (handedOver[0]?.Code === 'ConditionalCheckFailed') return undefined;
-      if (handedOver[2]?.Code === 'ConditionalCheckFailed') await this.dropQueued(owner, request.deploymentId);
+      if (handedOver[0]?.Code === 'ConditionalCheckFailed') return this.handedOverBy(owner, deploymentId);
+      // Already deployed once, or older than a deployment that started meanwhile: it never deploys.
+      if (handedOver[2]?.Code === 'ConditionalCheckFailed' || handedOver[3]?.Code === 'ConditionalCheckFailed') await this.dropQueued(owner, request.deploymentId);
     }
     throw new StateStoreError(`Could not release the deploy lock of ${cluster}/${service} after ${MAX_ROUNDS} rounds of contention`);
   }
@@ -208,26 +221,41 @@ export class DeploymentStore {
   /** Outcome and its announcement, both or neither; only the first outcome counts. */
   async finish(cluster: string, service: string, deploymentId: string, outcome: DeploymentOutcome, fields: Record<string, unknown>, notification: Notification): Promise<void> {
     const entries = Object.entries({ ...fields, status: outcome, gsi2pk: `DEPLOYMENT#${outcome}` }).filter(([, value]) => value !== undefined);
+    const ended = Object.fromEntries(DEPLOYMENT_OUTCOMES.map((status, index) => [`:ended${index}`, status]));
     const result = await this.transact([
       {
         Update: {
           TableName: this.tables.state,
           Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
           UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND NOT #status IN (:succeeded, :rolledBack, :failed)',
+          ConditionExpression: `attribute_exists(pk) AND NOT #status IN (${Object.keys(ended).join(', ')})`,
           ExpressionAttributeNames: { ...Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key])), '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
-            ':succeeded': 'SUCCEEDED',
-            ':rolledBack': 'ROLLED_BACK',
-            ':failed': 'FAILED',
-          },
+          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])), ...ended },
         },
       },
       { Put: { TableName: this.tables.outbox, Item: notificationItem(notification) } },
     ]);
     if (result !== 'written' && result[0]?.Code !== 'ConditionalCheckFailed') {
       throw new StateStoreError(`Could not record the outcome of deployment ${deploymentId}: ${result.map((reason) => reason.Code).join(', ')}`);
+    }
+  }
+
+  /** A green task set that could not be removed after the deployment ended: recorded and announced once. */
+  async reportLeftBehind(cluster: string, service: string, deploymentId: string, leftBehind: Record<string, unknown>, notification: Notification): Promise<void> {
+    const result = await this.transact([
+      {
+        Update: {
+          TableName: this.tables.state,
+          Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
+          UpdateExpression: 'SET leftBehind = :leftBehind',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(leftBehind)',
+          ExpressionAttributeValues: { ':leftBehind': leftBehind },
+        },
+      },
+      { Put: { TableName: this.tables.outbox, Item: notificationItem(notification) } },
+    ]);
+    if (result !== 'written' && result[0]?.Code !== 'ConditionalCheckFailed') {
+      throw new StateStoreError(`Could not report what deployment ${deploymentId} left behind: ${result.map((reason) => reason.Code).join(', ')}`);
     }
   }
 
@@ -242,7 +270,7 @@ export class DeploymentStore {
 
   async queued(cluster: string, service: string): Promise<DeployRequest | undefined> {
     const item = await this.get(serviceKey(cluster, service), QUEUED_SK);
-    return item === undefined ? undefined : toRequest(item);
+    return item === undefined ? undefined : deployRequestOf(item);
   }
 
   /** A service's deployments, newest first. */
@@ -261,6 +289,27 @@ export class DeploymentStore {
       }),
     );
     return page.Items ?? [];
+  }
+
+  /** Moves the newest-started mark forward, or refuses a request older than a deployment that started already. */
+  private advanceNewest(request: DeployRequest): TransactItems[number] {
+    return {
+      Update: {
+        TableName: this.tables.state,
+        Key: { pk: serviceKey(request.cluster, request.service), sk: NEWEST_SK },
+        UpdateExpression: 'SET kind = :kind, orderKey = :orderKey, deploymentId = :id',
+        ConditionExpression: 'attribute_not_exists(orderKey) OR orderKey < :orderKey',
+        ExpressionAttributeValues: { ':kind': 'deploy-newest', ':orderKey': deployOrderKey(request), ':id': request.deploymentId },
+      },
+    };
+  }
+
+  /** The request this deployment handed its lock to, while that one has not started yet (see releaseLock). */
+  private async handedOverBy(owner: string, deploymentId: string): Promise<DeployRequest | undefined> {
+    const lock = await this.get(owner, LOCK_SK);
+    if (lock?.['handedOverBy'] !== deploymentId) return undefined;
+    const next = await this.get(owner, deploymentSk(String(lock['deploymentId'])));
+    return next?.['status'] === 'STARTING' ? deployRequestOf(next) : undefined;
   }
 
   private async dropQueued(owner: string, deploymentId: string): Promise<void> {
@@ -299,8 +348,16 @@ export class DeploymentStore {
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
-function lockItem(request: DeployRequest): Record<string, unknown> {
-  return { pk: serviceKey(request.cluster, request.service), sk: LOCK_SK, kind: 'deploy-lock', deploymentId: request.deploymentId, acquiredAt: new Date().toISOString() };
+function lockItem(request: DeployRequest, handedOverBy?: string): Record<string, unknown> {
+  return {
+    pk: serviceKey(request.cluster, request.service),
+    sk: LOCK_SK,
+    kind: 'deploy-lock',
+    deploymentId: request.deploymentId,
+    orderKey: deployOrderKey(request),
+    acquiredAt: new Date().toISOString(),
+    ...(handedOverBy ? { handedOverBy } : {}),
+  };
 }
 
 function deploymentItem(request: DeployRequest): Record<string, unknown> {
@@ -316,9 +373,4 @@ function deploymentItem(request: DeployRequest): Record<string, unknown> {
     gsi2pk: 'DEPLOYMENT#STARTING',
     gsi2sk: request.requestedAt,
   };
-}
-
-function toRequest(item: Record<string, unknown>): DeployRequest {
-  const { pk: _pk, sk: _sk, kind: _kind, ...request } = item;
-  return request as unknown as DeployRequest;
 }

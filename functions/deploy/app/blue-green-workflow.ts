@@ -2,10 +2,11 @@ import type { Service, TaskSet } from '@aws-sdk/client-ecs';
 import type { DeployConfig } from '../config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
-import { deploymentOutcomeNotification, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
+import { deploymentOutcomeNotification, describeFailure, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
 import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel/errors.ts';
 import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
 import { cloneWithImage } from '../domain/task-definition-clone.ts';
+import { restoreBlue } from './restore-blue.ts';
 import type { BlueGreenAws, WeightedRoute } from '../adapters/blue-green-aws.ts';
 import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
@@ -126,6 +127,9 @@ export class BlueGreenWorkflow {
       blueTargetGroupArn,
       greenTargetGroupArn,
       greenWeight: 0,
+      // What the execution reconciler needs to put traffic back on blue if the machine cannot (restore-blue.ts).
+      production: context.production,
+      test: context.test,
       plan: describeDeployPlan(steps),
       notify: config.notify,
     });
@@ -229,19 +233,7 @@ export class BlueGreenWorkflow {
   async rollback(deployment: DeploymentContext, failure: { Error?: string; Cause?: string }): Promise<{ reason: string }> {
     const { cluster, service, deploymentId } = deployment;
     const startedAt = this.now().toISOString();
-    const toBlue = [
-      { targetGroupArn: deployment.blueTargetGroupArn, weight: 100 },
-      { targetGroupArn: deployment.greenTargetGroupArn, weight: 0 },
-    ];
-    await this.deps.aws.setWeights(deployment.production, toBlue);
-    if (deployment.test) await this.deps.aws.setWeights(deployment.test, toBlue);
-    const live = await this.deps.aws.describeService(cluster, service);
-    const taskSets = live?.taskSets ?? [];
-    const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
-    if (primary?.taskSetArn !== deployment.blueTaskSetArn) await this.deps.aws.setPrimaryTaskSet(cluster, service, deployment.blueTaskSetArn);
-    for (const green of taskSets.filter((taskSet) => taskSet.externalId === deploymentId)) {
-      await this.deps.aws.deleteTaskSet(cluster, service, green.taskSetArn ?? '');
-    }
+    await restoreBlue(this.deps.aws, deployment);
     const reason = describeFailure(failure);
     await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.rollback, {
       name: 'rollback',
@@ -309,16 +301,4 @@ function expectedGreenTasks(live: Service | undefined): number {
 /** `…:task-set/<cluster>/<service>/<id>`, where the id itself has a slash (`ecs-svc/123…`). */
 function taskSetId(taskSetArn: string): string {
   return taskSetArn.split('/').slice(3).join('/');
-}
-
-/** Step Functions hands errors over as { Error, Cause }; a Lambda error's Cause is its JSON { errorMessage }. */
-function describeFailure(failure: { Error?: string; Cause?: string }): string {
-  let message = failure.Cause ?? '';
-  try {
-    const parsed = JSON.parse(message) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
-  } catch {
-    // A plain-text cause (aws-sdk integration errors) is the message already.
-  }
-  return `${failure.Error ?? 'Error'}: ${message}`.slice(0, 1000);
 }

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore, DeployRequestOutcome, StoredDeployment } from '../adapters/deployment-store.ts';
 import { describeDeployPlan, planDeployFor } from '../domain/deploy-plan.ts';
 import { deploymentIdFor } from '../domain/deploy-trigger.ts';
-import type { DeployRequest } from '../domain/deployment.ts';
+import { deployRequestOf, isEnded, type DeployRequest } from '../domain/deployment.ts';
+import { describeExecutionEndPlan } from '../domain/execution-end.ts';
+import type { ExecutionReconciler, ExecutionState, ReconcileReport } from './execution-reconciler.ts';
 
 /**
  * Operator controls for blue/green deploys (the CLI wraps these): start a deploy of an image, approve a paused gate,
  * fast-track past the remaining bakes, abort (rolls back), roll back to the previous revision, status and history,
- * and a dry run that prints the plan. Requests reach a running deployment through its item: the machine's checks
- * read them, so they work in whatever step it is.
+ * a dry run that prints the plan, and unlock (releases a lock by hand). Requests reach a running deployment through
+ * its item: the machine's checks read them, so they work in whatever step it is.
  */
 
 export class DeployControlError extends Error {
@@ -23,12 +25,29 @@ export interface DeployControlsDependencies {
   deployments: DeploymentStore;
   launcher: DeployLauncher;
   sfn: SFNClient;
+  /** Ends a deployment the way the execution reconciler does (unlock). */
+  reconciler: ExecutionReconciler;
   now?: () => Date;
 }
 
 export interface ServiceRef {
   cluster: string;
   service: string;
+}
+
+/** What `abort` did: asked the running deployment to roll back, failed its approval wait, or nothing (it had ended). */
+export interface AbortAnswer {
+  outcome: 'requested' | 'approval-failed' | 'already-ended';
+  message: string;
+}
+
+/** What `unlock` found and did (or, in a dry run, would do), line by line. */
+export interface UnlockAnswer {
+  done: boolean;
+  lines: string[];
+  holder?: string;
+  execution?: ExecutionState;
+  report?: ReconcileReport;
 }
 
 export class DeployControls {
@@ -61,19 +80,91 @@ export class DeployControls {
     await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, { approvedAt: this.now().toISOString() });
   }
 
-  /** Rolls the deployment back at its next check (or at once when it waits for approval). */
-  async abort(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    await this.flagRunningDeployment(target, { abortRequested: true, abortRequestedAt: this.now().toISOString() });
-    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-    const token = stored?.['approvalToken'];
-    if (typeof token === 'string' && stored?.['approvedAt'] === undefined) {
-      await this.deps.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DeploymentAbortedError', cause: 'An operator aborted the deployment' }));
+  /**
+   * Rolls the deployment back at its next check (or at once when it waits for approval). A deployment that has ended,
+   * or whose execution has, is left alone and the answer says so.
+   */
+  async abort(target: ServiceRef & { deploymentId: string }): Promise<AbortAnswer> {
+    const { cluster, service, deploymentId } = target;
+    const name = `Deployment ${deploymentId} of ${cluster}/${service}`;
+    const stored = await this.deps.deployments.getDeployment(cluster, service, deploymentId);
+    if (!stored) throw new DeployControlError(`${name} does not exist`);
+    const ended = (deployment: Record<string, unknown> | undefined) => ({
+      outcome: 'already-ended' as const,
+      message: `${name} already ended ${String(deployment?.['status'])}${deployment?.['endedAt'] ? ` at ${String(deployment['endedAt'])}` : ''}: nothing to abort`,
+    });
+    if (isEnded(stored.status)) return ended(stored);
+    const execution = await this.deps.reconciler.executionOf(stored);
+    if (execution.status !== 'RUNNING' && stored.status !== 'STARTING') {
+      return {
+        outcome: 'already-ended',
+        message: `${name} is recorded ${stored.status}, but its execution already ended (${execution.status}): nothing to abort. The execution reconciler records how it ended; \`unlock\` does it now.`,
+      };
     }
+    try {
+      await this.deps.deployments.updateDeployment(cluster, service, deploymentId, { abortRequested: true, abortRequestedAt: this.now().toISOString() }, { onlyWhileRunning: true });
+    } catch {
+      // It ended between the read and the write.
+      return ended(await this.deps.deployments.getDeployment(cluster, service, deploymentId));
+    }
+    const token = stored['approvalToken'];
+    if (typeof token === 'string' && stored['approvedAt'] === undefined) {
+      await this.deps.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DeploymentAbortedError', cause: 'An operator aborted the deployment' }));
+      return { outcome: 'approval-failed', message: `${name} was waiting for approval: it rolls back now` };
+    }
+    const notStarted = execution.status === 'NOT_STARTED' ? ' (its execution has not started yet; if it never does, `unlock` releases the lock)' : '';
+    return { outcome: 'requested', message: `Abort requested: ${name} rolls back at its next check${notStarted}` };
+  }
+
+  /**
+   * Releases a service's deploy lock by hand, ending its deployment the way the execution reconciler would: traffic back
+   * on blue and green removed (unless blue is gone), the outcome recorded, the lock released and the queued deploy
+   * started. Refuses while the lock's execution still runs, unless forced (then it stops the execution first). A dry
+   * run says what it would do and changes nothing.
+   */
+  async unlock(target: ServiceRef & { dryRun?: boolean; force?: boolean }): Promise<UnlockAnswer> {
+    const { cluster, service } = target;
+    const holder = await this.deps.deployments.lockHolder(cluster, service);
+    if (holder === undefined) return { done: false, lines: [`No deploy lock is held on ${cluster}/${service}: nothing to release`] };
+    const deployment = await this.deps.deployments.getDeployment(cluster, service, holder);
+    if (!deployment) throw new DeployControlError(`The deploy lock of ${cluster}/${service} names deployment ${holder}, which is not recorded`);
+    const execution = await this.deps.reconciler.executionOf(deployment);
+    const since = execution.startDate ? ` since ${execution.startDate.toISOString()}` : '';
+    const found = `The deploy lock of ${cluster}/${service} is held by deployment ${holder} (${deployment.status}); its execution ${execution.executionArn} is ${execution.status}${since}`;
+    const running = execution.status === 'RUNNING';
+    if (running && !target.force) {
+      const refusal = 'it still runs: abort it (rolls back), or unlock with force (stops the execution first)';
+      if (target.dryRun) return { done: false, holder, execution, lines: [found, `Would refuse: ${refusal}`] };
+      throw new DeployControlError(`${found}. Refusing to unlock: ${refusal}`);
+    }
+    const request = deployRequestOf(deployment);
+    const assess = async () => {
+      const end = execution.status === 'RUNNING' ? 'ABORTED' : execution.status;
+      const assessment = await this.deps.reconciler.assess(request, end, execution.error);
+      if (!assessment) throw new DeployControlError(`Deployment ${holder} of ${cluster}/${service} is not recorded`);
+      return assessment;
+    };
+    const steps = (assessment: Awaited<ReturnType<typeof assess>>) => [
+      ...(running ? [`stop execution ${execution.executionArn}`] : []),
+      ...describeExecutionEndPlan(assessment.plan, { greenTaskSetArns: assessment.facts.live.greenTaskSetArns, ...(assessment.queued ? { queuedDeploymentId: assessment.queued.deploymentId } : {}) }),
+    ];
+    if (target.dryRun) return { done: false, holder, execution, lines: [found, ...steps(await assess()).map((step) => `Would ${step}`)] };
+    if (running) {
+      await this.deps.sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'DeployLockReleased', cause: 'An operator released the deploy lock (unlock --force)' }));
+    }
+    const assessment = await assess();
+    const report = await this.deps.reconciler.apply(assessment);
+    const leftBehind = report.leftBehind ? [`Could not remove green: ${report.leftBehind.error} (recorded and announced)`] : [];
+    return { done: true, holder, execution, report, lines: [found, ...steps(assessment).map((step) => `Did ${step}`), ...leftBehind] };
   }
 
   /** Skips the remaining bakes (checks still run once per step). */
   async fastTrack(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    await this.flagRunningDeployment(target, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() });
+    try {
+      await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() }, { onlyWhileRunning: true });
+    } catch (error) {
+      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
+    }
   }
 
   async status(target: ServiceRef): Promise<{ running?: StoredDeployment; queued?: DeployRequest; recent: StoredDeployment[] }> {
@@ -111,19 +202,13 @@ export class DeployControls {
     what: Pick<DeployRequest, 'image' | 'trigger'> & { taskDefinitionArn?: string },
     requestId: string = randomUUID(),
   ): Promise<{ deploymentId: string; outcome: DeployRequestOutcome }> {
-    const now = this.now().toISOString();
+    const now = this.now();
     const { cluster, service } = target;
     const deploymentId = deploymentIdFor({ cluster, service, image: what.taskDefinitionArn ?? what.image, requestId });
-    const outcome = await this.deps.launcher.request({ deploymentId, cluster, service, ...what, pushedAt: now, requestedAt: now });
+    // Whole seconds, as ECR's push times: within a second, what was received later counts as newer (deployment.ts).
+    const pushedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+    const outcome = await this.deps.launcher.request({ deploymentId, cluster, service, ...what, pushedAt, requestedAt: now.toISOString() });
     return { deploymentId, outcome };
-  }
-
-  private async flagRunningDeployment(target: ServiceRef & { deploymentId: string }, fields: Record<string, unknown>): Promise<void> {
-    try {
-      await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, fields, { onlyWhileRunning: true });
-    } catch (error) {
-      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
-    }
   }
 
   private async approvalToken(target: ServiceRef & { deploymentId: string }): Promise<string> {

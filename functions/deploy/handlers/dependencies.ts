@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { sharedDocumentClient, sharedEcsClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
 import { BlueGreenAws } from '../adapters/blue-green-aws.ts';
 import { BlueGreenWorkflow } from '../app/blue-green-workflow.ts';
+import { ExecutionReconciler } from '../app/execution-reconciler.ts';
 import { ConfigStore } from '../../config/index.ts';
 import { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../adapters/deployment-store.ts';
@@ -12,10 +13,8 @@ import { readTableNames } from '../../kernel/environment.ts';
 
 /** What starts deploys (the lock and queue, and the state machine), built once per container at cold start. */
 export function deployLauncher(env: NodeJS.ProcessEnv = process.env): { deployments: DeploymentStore; launcher: DeployLauncher } {
-  const stateMachineArn = env['DEPLOY_STATE_MACHINE_ARN'];
-  if (!stateMachineArn) throw new Error('Environment variable DEPLOY_STATE_MACHINE_ARN is not set; serverless.yml sets it on the functions that start deploys.');
   const deployments = new DeploymentStore(sharedDocumentClient(), readTableNames(env));
-  return { deployments, launcher: new DeployLauncher(deployments, sharedSfnClient(), stateMachineArn) };
+  return { deployments, launcher: new DeployLauncher(deployments, sharedSfnClient(), deployStateMachineArn(env)) };
 }
 
 /** The deploy side of a function's dependencies, with the configurations (and so the schema library). */
@@ -24,7 +23,21 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
 }
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
-  const aws = new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
   const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, sharedSfnClient());
-  return new BlueGreenWorkflow({ ...deployDependencies(env), aws, waiters });
+  return new BlueGreenWorkflow({ ...deployDependencies(env), aws: blueGreenAws(), waiters });
+}
+
+export function executionReconciler(env: NodeJS.ProcessEnv = process.env): ExecutionReconciler {
+  const { deployments, launcher } = deployDependencies(env);
+  return new ExecutionReconciler({ deployments, launcher, aws: blueGreenAws(), sfn: sharedSfnClient(), stateMachineArn: deployStateMachineArn(env) });
+}
+
+function blueGreenAws(): BlueGreenAws {
+  return new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
+}
+
+function deployStateMachineArn(env: NodeJS.ProcessEnv): string {
+  const stateMachineArn = env['DEPLOY_STATE_MACHINE_ARN'];
+  if (!stateMachineArn) throw new Error('Environment variable DEPLOY_STATE_MACHINE_ARN is not set; serverless.yml sets it on the functions that start deploys.');
+  return stateMachineArn;
 }

@@ -16,9 +16,9 @@ const { store, logger } = defaultDependencies();
 const { launcher } = deployLauncher();
 const lookups = new ConfigLookups(sharedDocumentClient(), readTableNames(process.env).state);
 
-async function requestDeploys(push: ImagePush): Promise<void> {
+/** `requestedAt` orders pushes of the same second (deployRequestIsNewer), so it is read on arrival, before any I/O. */
+async function requestDeploys(push: ImagePush, requestedAt: string): Promise<void> {
   const tracking = await lookups.servicesTrackingRepository(push.repository);
-  const requestedAt = new Date().toISOString();
   for (const target of servicesTrackingPush(tracking, push)) {
     const image = pinnedImageUri(push);
     const outcome = await launcher.request({
@@ -38,10 +38,10 @@ async function requestDeploys(push: ImagePush): Promise<void> {
 }
 
 export const handler = ingestionHandler({
-  parse: parseImagePush,
-  apply: async (push) => {
+  parse: (event) => ({ push: parseImagePush(event), receivedAt: new Date().toISOString() }),
+  apply: async ({ push, receivedAt }) => {
     const outcome = await store.recordImagePush(push);
-    if (outcome !== 'stale') await requestDeploys(push);
+    if (outcome !== 'stale') await requestDeploys(push, receivedAt);
     return outcome;
   },
   store,

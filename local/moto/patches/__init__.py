@@ -10,7 +10,7 @@ import traceback
 
 from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
-from .cloudwatch_composite_alarms import fix_15_cloudwatch_composite_alarms
+from .cloudwatch_composite_alarms import fix_17_cloudwatch_composite_alarms
 from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
 from .ecs_task_definition_times import fix_12_task_definition_times
@@ -24,6 +24,7 @@ from .sfn_integrations import (
 from .sfn_jsonata import fix_4_jsonata
 from .sfn_jsonpath import fix_5_jsonpath_definite_index
 from .sfn_service_error_names import fix_13_sfn_service_error_names
+from .sfn_status_events import fix_15_stop_is_aborted, fix_16_execution_status_events
 from .sfn_task_failure_cause import fix_14_sfn_task_failure_cause
 
 # Order matters only for fix 10: it must run before any state machine is created.
@@ -42,7 +43,9 @@ FIXES = (
     fix_12_task_definition_times,
     fix_13_sfn_service_error_names,
     fix_14_sfn_task_failure_cause,
-    fix_15_cloudwatch_composite_alarms,
+    fix_15_stop_is_aborted,
+    fix_16_execution_status_events,
+    fix_17_cloudwatch_composite_alarms,
 )
 
 

@@ -1,4 +1,4 @@
-"""Fix 15: composite alarms exist, and DescribeAlarms returns only the alarm types it is asked for, as in CloudWatch.
+"""Fix 17: composite alarms exist, and DescribeAlarms returns only the alarm types it is asked for, as in CloudWatch.
 
 moto 5.2.1 has no PutCompositeAlarm ("not been implemented"), although its alarm model keeps a composite alarm's
 rule (`Alarm.rule`) and DescribeAlarms already splits alarms with a rule into `CompositeAlarms`. It also ignores
@@ -20,16 +20,16 @@ from ._util import applied, skipped, source_of
 ALARM_TYPES = ("MetricAlarm", "CompositeAlarm")
 
 
-def fix_15_cloudwatch_composite_alarms() -> None:
+def fix_17_cloudwatch_composite_alarms() -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
 
     if getattr(CloudWatchResponse.describe_alarms, "__harbormaster_patched__", False):
         return
     if hasattr(CloudWatchResponse, "put_composite_alarm") or "AlarmTypes" in source_of(CloudWatchResponse.describe_alarms):
-        skipped(15, "moto already implements PutCompositeAlarm or DescribeAlarms AlarmTypes")
+        skipped(17, "moto already implements PutCompositeAlarm or DescribeAlarms AlarmTypes")
         return
     if "AlarmRule" not in source_of(CloudWatchResponse.put_metric_alarm):
-        skipped(15, "moto's PutMetricAlarm no longer reads AlarmRule; composite alarms stay unsupported")
+        skipped(17, "moto's PutMetricAlarm no longer reads AlarmRule; composite alarms stay unsupported")
         return
 
     original_describe = CloudWatchResponse.describe_alarms
@@ -48,4 +48,4 @@ def fix_15_cloudwatch_composite_alarms() -> None:
     describe_alarms.__harbormaster_patched__ = True  # type: ignore[attr-defined]
     CloudWatchResponse.describe_alarms = describe_alarms  # type: ignore[method-assign]
     CloudWatchResponse.put_composite_alarm = CloudWatchResponse.put_metric_alarm  # type: ignore[attr-defined]
-    applied(15, "PutCompositeAlarm, and DescribeAlarms honours AlarmTypes (metric alarms only when omitted)")
+    applied(17, "PutCompositeAlarm, and DescribeAlarms honours AlarmTypes (metric alarms only when omitted)")

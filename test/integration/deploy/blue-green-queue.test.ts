@@ -131,7 +131,10 @@ describe('operator controls', () => {
     assert.match(String(deployment['reason']), /DeployAwsError: DeleteTaskSet .* failed: Rate exceeded/);
     assert.deepEqual(await productionWeights(target), { blue: 100, green: 0 }, 'traffic went back to blue before the rollback failed');
     assert.equal((await taskSets(target)).find((taskSet) => taskSet.status === 'PRIMARY')?.taskSetArn, target.blueTaskSetArn);
-    assert.deepEqual(await deployOutboxKinds(stack), ['deploy-failed']);
+    // The execution reconciler tried again to remove green (DeleteTaskSet still throttled): recorded and announced.
+    const green = (await taskSets(target)).find((taskSet) => taskSet.status !== 'PRIMARY');
+    assert.deepEqual((deployment['leftBehind'] as { taskSetArns: string[] } | undefined)?.taskSetArns, [green?.taskSetArn]);
+    assert.deepEqual((await deployOutboxKinds(stack)).sort(), ['deploy-cleanup-failed', 'deploy-failed']);
     assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined);
     assert.equal((await waitForExecution(target, String(deployment['executionArn']))).status, 'FAILED');
   });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { BlueGreenAws } from '../../../functions/deploy/adapters/blue-green-aws.ts';
 import { DeployLauncher } from '../../../functions/deploy/adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../../../functions/deploy/adapters/deployment-store.ts';
 import { DeployControls } from '../../../functions/deploy/app/controls.ts';
+import { ExecutionReconciler } from '../../../functions/deploy/app/execution-reconciler.ts';
 import { deployExecutions, deployStateMachineArn, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
 import { OUTBOX_TABLE, STATE_TABLE, scanAll, type StackUnderTest } from '../support.ts';
 
@@ -14,7 +17,11 @@ export function deployments(stack: StackUnderTest): DeploymentStore {
 
 export function controls(stack: StackUnderTest, target: BlueGreenService): DeployControls {
   const sfn = new SFNClient(stack.aws.clientConfig);
-  return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher: new DeployLauncher(deployments(stack), sfn, deployStateMachineArn(target.clients.stage)), sfn });
+  const stateMachineArn = deployStateMachineArn(target.clients.stage);
+  const launcher = new DeployLauncher(deployments(stack), sfn, stateMachineArn);
+  const aws = new BlueGreenAws({ ecs: target.clients.ecs, elb: target.clients.elb, cloudwatch: target.clients.cloudwatch, lambda: new LambdaClient(stack.aws.clientConfig) });
+  const reconciler = new ExecutionReconciler({ deployments: deployments(stack), launcher, aws, sfn, stateMachineArn });
+  return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher, sfn, reconciler });
 }
 
 /** Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps. */
