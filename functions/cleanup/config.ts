@@ -9,6 +9,9 @@ import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 /** Family glob: letters, digits, hyphens and underscores, with `*` (any run) and `?` (one character). */
 const familyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'must be a task-definition family name, optionally with * and ? wildcards');
 
+/** Patterns per include or exclude list. */
+const MAX_PATTERNS = 50;
+
 export const cleanupConfigSchema = z
   .object({
     /** ACTIVE revisions kept per family, newest first, whatever else applies. */
@@ -17,8 +20,9 @@ export const cleanupConfigSchema = z
     minAgeDays: z.number().min(0).max(3650).default(7),
     /** INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them). */
     inactiveRetentionDays: z.number().min(0).max(3650).default(30),
-    includeFamilies: z.array(familyPattern).min(1).default(['*']),
-    excludeFamilies: z.array(familyPattern).default([]),
+    // Bounded: the settings travel with every step of a run, whose payload must stay small (docs/decisions/0005).
+    includeFamilies: z.array(familyPattern).min(1).max(MAX_PATTERNS).default(['*']),
+    excludeFamilies: z.array(familyPattern).max(MAX_PATTERNS).default([]),
     /** Scheduled runs only plan and record unless this is false; an on-demand run may override it. */
     dryRun: z.boolean().default(true),
   })

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
@@ -15,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigStore } from '../../../functions/config/adapters/config-store.ts';
 import type { FailedFamily, FamilyOutcome } from '../../../functions/cleanup/domain/cleanup-outcome.ts';
@@ -23,13 +22,13 @@ import type { FamilyCleanupPlan, KeptRevision } from '../../../functions/cleanup
 import type { RunSummary } from '../../../functions/cleanup/handlers/cleanup-record-run.ts';
 import { defaultNetworkConfiguration } from '../../../local/runtime/upstream.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
+import { CLEANUP_STATE_MACHINE, runToEnd } from './cleanup-support.ts';
 
 /** The revision-cleanup state machine on the deployed stack: real ECS, EventBridge and Scheduler state in moto. */
 
 const stack = useDeployedStack();
 
 const ACCOUNT = '123456789012';
-const STATE_MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:harbormaster-local-revision-cleanup`;
 const arn = (family: string, revision: number) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/${family}:${revision}`;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
@@ -49,17 +48,7 @@ async function configure(stackUnderTest: StackUnderTest, settings: Record<string
 }
 
 /** Starts an on-demand run and polls it to its end. */
-async function runCleanup(name: string, input: Record<string, unknown> = {}): Promise<DescribeExecutionCommandOutput> {
-  const sfn = new SFNClient(stack.aws.clientConfig);
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ trigger: 'on-demand', ...input }) }));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status !== 'RUNNING') return execution;
-    if (Date.now() > deadline) throw new Error(`${name} still RUNNING after 60 s`);
-    await sleep(50);
-  }
-}
+const runCleanup = (name: string, input: Record<string, unknown> = {}) => runToEnd(new SFNClient(stack.aws.clientConfig), CLEANUP_STATE_MACHINE, name, { trigger: 'on-demand', ...input });
 
 function summaryOf(execution: DescribeExecutionCommandOutput): RunSummary {
   assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);

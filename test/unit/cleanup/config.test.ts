@@ -14,6 +14,7 @@ describe('parseCleanupConfig', () => {
     ['a negative age', { minAgeDays: -1 }, /minAgeDays: /],
     ['a pattern with a slash', { excludeFamilies: ['a/b'] }, /excludeFamilies\.0: must be a task-definition family name/],
     ['an empty include list', { includeFamilies: [] }, /includeFamilies: /],
+    ['more than 50 exclude patterns', { excludeFamilies: Array.from({ length: 51 }, (_, index) => `old-${index}`) }, /excludeFamilies: /],
     ['an unknown key', { keepLast: 3 }, /\(root\): Unrecognized key: "keepLast"/],
   ];
   for (const [name, input, message] of invalid) {
