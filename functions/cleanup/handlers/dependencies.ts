@@ -40,7 +40,7 @@ export const runIdOf = (execution: ExecutionIdentity) => `${execution.startedAt}
 
 export const cleanupLogger = () => new Logger({ serviceName: 'harbormaster' });
 
-/** Built once per container, on first use; tests build their own with injected clients instead. */
+/** What a handler uses, built once per container at cold start (SDK clients are shared: kernel/aws/clients.ts). */
 export const cleanupStore = () => new CleanupStore(sharedDocumentClient(), readTableNames(process.env));
 export const taskDefinitions = () => new TaskDefinitions(sharedEcsClient());
 export const usageReader = () => new TaskDefinitionUsageReader({ ecs: sharedEcsClient(), events: sharedEventBridgeClient(), scheduler: sharedSchedulerClient() });

@@ -22,7 +22,7 @@ import type { FamilyCleanupPlan, KeptRevision } from '../../../functions/cleanup
 import type { RunSummary } from '../../../functions/cleanup/handlers/cleanup-record-run.ts';
 import { defaultNetworkConfiguration } from '../../../local/runtime/upstream.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
-import { CLEANUP_STATE_MACHINE, runToEnd } from './cleanup-support.ts';
+import { CLEANUP_STATE_MACHINE, childStateMachine, runToEnd } from './cleanup-support.ts';
 
 /** The revision-cleanup state machine on the deployed stack: real ECS, EventBridge and Scheduler state in moto. */
 
@@ -153,6 +153,9 @@ describe('revision cleanup on the local AWS', () => {
     assert.deepEqual([...(await familyRecords(dry.runId)).keys()].sort(), CLEANED);
     const plans = new Map(await Promise.all(CLEANED.map(async (family) => [family, await familyPlan(dry.runId, family)] as const)));
     const webPlan = plans.get('web') as FamilyCleanupPlan;
+    const webUsages = await queryPartition(`CLEANUP_RUN#${dry.runId}#USAGE#web`);
+    assert.deepEqual(webUsages.map((item) => item['usage']), [{ family: 'web', revision: 40, kind: 'service-deployment', owner: 'service prod/web', detail: 'PRIMARY deployment' }]);
+    assert.equal(webUsages[0]?.['expiresAt'], Math.floor(Date.parse(dry.startedAt) / 1000) + 2 * 86_400, 'the usage set expires 2 days after the run started');
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 40)?.reasons, [{ code: 'in-use', detail: 'service prod/web: PRIMARY deployment' }]);
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 39)?.reasons, [{ code: 'rollback-target', detail: 'rollback target of service prod/web (runs revision 40)' }]);
     assert.deepEqual(webPlan.deregister, [...range(1, 38), ...range(41, 55)]);
@@ -247,6 +250,24 @@ describe('revision cleanup on the local AWS', () => {
     assert.equal(run?.['status'], 'failed');
     // AWS fails the cluster's Map run (no failure is tolerated); moto ignores failed children, and the seal refuses instead.
     assert.match((run?.['error'] as { error: string }).error, /^(UsageIncompleteError|States\.ExceedToleratedFailureThreshold)$/);
+  });
+
+  it('never plans a family from a usage set that is not sealed or is older than 24 hours', async () => {
+    const ecs = new ECSClient(stack.aws.clientConfig);
+    await registerRevisions(ecs, 'web', 12);
+    const sfn = new SFNClient(stack.aws.clientConfig);
+    const families = await childStateMachine(sfn, 'CleanFamilies');
+    const settings = { keepLatest: 5, minAgeDays: 0, inactiveRetentionDays: 0, includeFamilies: ['*'], excludeFamilies: [] };
+    const runAt = (startedAt: string, name: string) => ({ runId: `${startedAt}#${name}`, executionName: name, startedAt, trigger: 'on-demand', dryRun: false, settings });
+    const unsealed = runAt(new Date().toISOString(), 'unsealed');
+    const old = runAt(new Date(Date.now() - 25 * 3_600_000).toISOString(), 'old');
+    for (const [run, error] of [[unsealed, 'UsageIncompleteError'], [old, 'StaleUsageError']] as const) {
+      const execution = await runToEnd(sfn, families, run.executionName, { run, family: 'web' });
+      assert.equal(execution.status, 'SUCCEEDED', 'the family child records its failure');
+      const outcome = (await outcomeOf(run.runId, 'web')) as FailedFamily;
+      assert.deepEqual([outcome.status, outcome.error], ['failed', error]);
+    }
+    assert.deepEqual(await revisions(ecs, 'web', 'ACTIVE'), range(1, 12), 'nothing deregistered');
   });
 
   it('records and announces a run that cannot start, with a message naming the bad input', async () => {
