@@ -9,7 +9,8 @@ import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 /** Family glob: letters, digits, hyphens and underscores, with `*` (any run) and `?` (one character). */
 const familyPattern = z.string().regex(/^[A-Za-z0-9_*?-]{1,255}$/, 'must be a task-definition family name, optionally with * and ? wildcards');
 
-const MAX_PATTERNS = 100;
+/** Patterns per include or exclude list. */
+const MAX_PATTERNS = 50;
 
 export const cleanupConfigSchema = z
   .object({
@@ -19,6 +20,7 @@ export const cleanupConfigSchema = z
     minAgeDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(7),
     /** INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them). */
     inactiveRetentionDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(30),
+    // Bounded: the settings travel with every step of a run, whose payload must stay small (docs/decisions/0005).
     includeFamilies: z.array(familyPattern).min(1, 'must list at least one pattern').max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default(['*']),
     excludeFamilies: z.array(familyPattern).max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default([]),
     /** Scheduled runs only plan and record unless this is false; an on-demand run may override it. */

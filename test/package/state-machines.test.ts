@@ -19,26 +19,14 @@ import { invokedAction, invokedFunctionKey, locateStates, readStateMachineFiles,
  * delete entries as the files are reconciled, until every list is empty.
  */
 const KNOWN_GAPS = {
-  notJsonata: ['functions/cleanup/revision-cleanup.asl.json'],
+  notJsonata: [],
   unmatchedErrors: [
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordApplied: StateStoreError',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordDryRun: StateStoreError',
-    'functions/cleanup/revision-cleanup.asl.json RecordFailedRun: StateStoreError',
-    'functions/cleanup/revision-cleanup.asl.json RecordRun: StateStoreError',
     'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitApproval: StateStoreError',
     // Since deploy reads task sets through the kernel's collectPages (pagination): the waits branch retries throttling.
     'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable: EcsThrottledError',
     'functions/deploy/blue-green-deploy.asl.json RunSteps/Check: EcsThrottledError',
   ],
   retriersWithoutPolicy: [
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/Delete/DeleteBatch Retry[0] ["Ecs.ThrottlingException","Ecs.EcsException"]',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/Deregister/DeregisterBatch Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/PlanFamily Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordApplied Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordDryRun Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json Gather Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json RecordFailedRun Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
-    'functions/cleanup/revision-cleanup.asl.json RecordRun Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException"]',
     'functions/deploy/blue-green-deploy.asl.json Finish Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
     'functions/deploy/blue-green-deploy.asl.json Finish Retry[1] ["DeployStartError"]',
     'functions/deploy/blue-green-deploy.asl.json Prepare Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
@@ -49,13 +37,6 @@ const KNOWN_GAPS = {
   ],
   unusedPolicies: [] as string[],
   lambdaTasksWithoutServiceRetry: [
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/Deregister/DeregisterBatch',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/PlanFamily',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordApplied',
-    'functions/cleanup/revision-cleanup.asl.json CleanFamilies/RecordDryRun',
-    'functions/cleanup/revision-cleanup.asl.json Gather',
-    'functions/cleanup/revision-cleanup.asl.json RecordFailedRun',
-    'functions/cleanup/revision-cleanup.asl.json RecordRun',
     'functions/deploy/blue-green-deploy.asl.json Finish',
     'functions/deploy/blue-green-deploy.asl.json Prepare',
     'functions/deploy/blue-green-deploy.asl.json Rollback',
@@ -136,6 +117,8 @@ const DELIBERATELY_UNNAMED: Record<string, string> = {
   EcsServiceNotFoundError: 'the scaled service is gone: retrying cannot help; Catch States.ALL → RecordFailure',
   AwsCallError: 'an AWS call refused for a reason other than throttling (access, validation): retrying cannot help; the catch-all records it',
   InvalidConfigError: 'a stored configuration that fails validation reads the same on every retry; the catch-all records it',
+  UsageIncompleteError: 'revision cleanup: the usage set is not sealed (a cluster was not gathered); planning on it could delete a revision in use, so the run fails (catch-all → RecordFailedRun)',
+  StaleUsageError: 'revision cleanup: the usage set is older than 24 h; as UsageIncompleteError, the run fails rather than plan on it',
 };
 
 const machines = readStateMachineFiles();

@@ -80,6 +80,10 @@ export interface FamilyCleanupInput {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** DeleteTaskDefinitions accepts at most 10 revisions per call. */
 export const DELETE_BATCH_SIZE = 10;
+/** In-use reasons named per revision; further usages are counted in one more reason. */
+export const MAX_USAGE_REASONS = 10;
+/** Revisions one apply step acts on: at most 100 deregistrations and 10 DeleteTaskDefinitions calls. */
+export const WORK_BATCH_SIZE = 100;
 
 /** Usages of this family resolved to revision numbers (a by-family reference means the newest ACTIVE revision). */
 function resolvedUsages(family: string, revisions: RevisionInfo[], usages: RevisionUsage[]): Array<RevisionUsage & { revision: number }> {
@@ -116,8 +120,11 @@ function ageIndependentReasons(input: Omit<FamilyCleanupInput, 'now'>): Map<numb
   newestFirst(input.revisions.filter((info) => info.status === 'ACTIVE'))
     .slice(0, keepLatest)
     .forEach((info) => add(info.revision, { code: 'latest', detail: `one of the ${keepLatest} newest ACTIVE revisions` }));
-  for (const usage of resolvedUsages(input.family, input.revisions, input.usages)) {
-    add(usage.revision, { code: 'in-use', detail: `${usage.owner}: ${usage.detail}` });
+  const usagesByRevision = Map.groupBy(resolvedUsages(input.family, input.revisions, input.usages), (usage) => usage.revision);
+  for (const [revision, usages] of usagesByRevision) {
+    // A revision run by thousands of tasks keeps a bounded record: the first usages by name, the rest counted.
+    for (const usage of usages.slice(0, MAX_USAGE_REASONS)) add(revision, { code: 'in-use', detail: `${usage.owner}: ${usage.detail}` });
+    if (usages.length > MAX_USAGE_REASONS) add(revision, { code: 'in-use', detail: `and ${usages.length - MAX_USAGE_REASONS} more usages` });
   }
   for (const target of input.rollbackTargets) {
     if (target.family === input.family) add(target.revision, { code: 'rollback-target', detail: `rollback target of ${target.owner} (runs revision ${target.from})` });
@@ -169,6 +176,23 @@ function ageKeepReason(at: string | undefined, event: string, days: number, code
 
 function newestFirst(revisions: RevisionInfo[]): RevisionInfo[] {
   return [...revisions].sort((a, b) => b.revision - a.revision);
+}
+
+/** One apply step's share of a plan: what to deregister, then what to delete, among at most `WORK_BATCH_SIZE` revisions. */
+export interface WorkBatch {
+  deregister: number[];
+  delete: number[];
+}
+
+/**
+ * A plan's work in batches of distinct revisions, ascending. A revision deregistered and deleted in the same run
+ * (retention 0) is in one batch, which deregisters before it deletes.
+ */
+export function workBatches(plan: Pick<FamilyCleanupPlan, 'deregister' | 'delete'>, size = WORK_BATCH_SIZE): WorkBatch[] {
+  const deregister = new Set(plan.deregister);
+  const deleting = new Set(plan.delete);
+  const revisions = [...new Set([...plan.deregister, ...plan.delete])].sort((a, b) => a - b);
+  return inBatches(revisions, size).map((batch) => ({ deregister: batch.filter((revision) => deregister.has(revision)), delete: batch.filter((revision) => deleting.has(revision)) }));
 }
 
 /** Splits a list into consecutive batches of at most `size` (DeleteTaskDefinitions takes 10). */

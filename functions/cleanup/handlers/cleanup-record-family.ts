@@ -1,30 +1,26 @@
-import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
-import { CleanupRecords } from '../adapters/cleanup-records.ts';
-import { summarizeFamily, type EcsFailure, type FamilyOutcome } from '../domain/cleanup-outcome.ts';
-import type { FamilyCleanupPlan } from '../domain/revision-cleanup.ts';
-import { cleanupDependencies, workflowStep, type CleanupRun } from './dependencies.ts';
+import { summarizeFamily, type FailedFamily, type FamilyOutcome } from '../domain/cleanup-outcome.ts';
+import { cleanupLogger, cleanupStore, workflowStep, type CleanupRun } from './dependencies.ts';
 
-/** Records one family's plan and what ECS answered; returns the family's outcome for the run summary. */
-const { tables, logger } = cleanupDependencies();
-const records = new CleanupRecords(sharedDocumentClient(), tables);
+/** Records one family's outcome: what ECS accepted of its plan, or the error that stopped it (the others go on). */
+const logger = cleanupLogger();
+const store = cleanupStore();
 
-export interface RecordFamilyEvent {
-  run: CleanupRun;
-  plan: FamilyCleanupPlan;
-  /** Absent in a dry run: one result per deregister batch. */
-  deregistered?: Array<{ failures: EcsFailure[] }>;
-  /** Absent in a dry run: DeleteTaskDefinitions `failures[]` per batch, as Step Functions returns them. */
-  deleted?: Array<{ failures: Array<{ Arn?: string; Reason?: string }> }>;
-}
+/** A Step Functions error's Cause can hold a whole stack trace; the record keeps its start. */
+const MAX_CAUSE_CHARS = 2000;
 
-export const handler = workflowStep(logger, async (event: RecordFamilyEvent): Promise<FamilyOutcome> => {
-  const applied = event.run.dryRun
-    ? undefined
-    : {
-        deregisterFailures: (event.deregistered ?? []).flatMap((batch) => batch.failures),
-        deleteFailures: (event.deleted ?? []).flatMap((batch) => batch.failures.map((failure) => ({ arn: failure.Arn ?? '', reason: failure.Reason ?? 'no reason given' }))),
-      };
-  const outcome = summarizeFamily(event.plan, applied);
-  await records.recordFamily(event.run, event.plan, outcome);
-  return outcome;
+export type RecordFamilyEvent = { run: CleanupRun; family: string } & ({ failure?: undefined } | { failure: { Error?: string; Cause?: string } });
+
+export const handler = workflowStep(logger, async (event: RecordFamilyEvent): Promise<{ family: string; status: string }> => {
+  const { run, family } = event;
+  let outcome: FamilyOutcome | FailedFamily;
+  if (event.failure) {
+    outcome = { family, status: 'failed', error: event.failure.Error ?? 'Unknown', cause: (event.failure.Cause ?? '').slice(0, MAX_CAUSE_CHARS) };
+    await store.recordOutcome(run, outcome);
+    logger.warn('Family cleanup failed', { family, error: outcome.error });
+  } else {
+    const { counts, ...applied } = await store.readAppliedFamily(run, family);
+    outcome = summarizeFamily(family, counts, applied);
+    await store.recordOutcome(run, outcome, counts);
+  }
+  return { family, status: outcome.status };
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
@@ -15,21 +14,21 @@ import {
 } from '@aws-sdk/client-ecs';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { SFNClient, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigStore } from '../../../functions/config/adapters/config-store.ts';
 import type { FailedFamily, FamilyOutcome } from '../../../functions/cleanup/domain/cleanup-outcome.ts';
-import type { FamilyCleanupPlan } from '../../../functions/cleanup/domain/revision-cleanup.ts';
+import type { FamilyCleanupPlan, KeptRevision } from '../../../functions/cleanup/domain/revision-cleanup.ts';
 import type { RunSummary } from '../../../functions/cleanup/handlers/cleanup-record-run.ts';
 import { defaultNetworkConfiguration } from '../../../local/runtime/upstream.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
+import { CLEANUP_STATE_MACHINE, childStateMachine, runToEnd } from './cleanup-support.ts';
 
 /** The revision-cleanup state machine on the deployed stack: real ECS, EventBridge and Scheduler state in moto. */
 
 const stack = useDeployedStack();
 
 const ACCOUNT = '123456789012';
-const STATE_MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:harbormaster-local-revision-cleanup`;
 const arn = (family: string, revision: number) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/${family}:${revision}`;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
@@ -49,30 +48,47 @@ async function configure(stackUnderTest: StackUnderTest, settings: Record<string
 }
 
 /** Starts an on-demand run and polls it to its end. */
-async function runCleanup(name: string, input: Record<string, unknown> = {}): Promise<DescribeExecutionCommandOutput> {
-  const sfn = new SFNClient(stack.aws.clientConfig);
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name, input: JSON.stringify({ trigger: 'on-demand', ...input }) }));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status !== 'RUNNING') return execution;
-    if (Date.now() > deadline) throw new Error(`${name} still RUNNING after 60 s`);
-    await sleep(50);
-  }
-}
+const runCleanup = (name: string, input: Record<string, unknown> = {}) => runToEnd(new SFNClient(stack.aws.clientConfig), CLEANUP_STATE_MACHINE, name, { trigger: 'on-demand', ...input });
 
 function summaryOf(execution: DescribeExecutionCommandOutput): RunSummary {
   assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
   return JSON.parse(execution.output ?? '{}') as RunSummary;
 }
 
-const familyNamed = (summary: RunSummary, family: string) => summary.families?.find((outcome) => outcome.family === family);
+interface FamilyRecord {
+  status: string;
+  outcome: FamilyOutcome | FailedFamily;
+}
 
-async function familyRecords(runId: string): Promise<Map<string, { plan: FamilyCleanupPlan; outcome: FamilyOutcome }>> {
-  const { Items } = await stack.documents.send(
-    new QueryCommand({ TableName: STATE_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CLEANUP_RUN#${runId}` } }),
-  );
-  return new Map((Items ?? []).map((item) => [String(item['family']), item as { plan: FamilyCleanupPlan; outcome: FamilyOutcome }]));
+async function queryPartition(pk: string): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.documents.send(new QueryCommand({ TableName: STATE_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Each family's record in the run: its status and outcome. */
+async function familyRecords(runId: string): Promise<Map<string, FamilyRecord>> {
+  const items = await queryPartition(`CLEANUP_RUN#${runId}`);
+  return new Map(items.filter((item) => item['kind'] === 'cleanup-family').map((item) => [String(item['family']), item as unknown as FamilyRecord]));
+}
+
+const outcomeOf = async (runId: string, family: string) => (await familyRecords(runId)).get(family)?.outcome;
+
+/** A family's full plan, as its record holds it: kept revisions (with reasons) page by page, the work batch by batch. */
+async function familyPlan(runId: string, family: string): Promise<FamilyCleanupPlan> {
+  const items = await queryPartition(`CLEANUP_RUN#${runId}#FAMILY#${family}`);
+  const of = (kind: string) => items.filter((item) => item['kind'] === kind);
+  return {
+    family,
+    keep: of('cleanup-kept').flatMap((page) => page['keep'] as KeptRevision[]),
+    deregister: of('cleanup-batch').flatMap((batch) => batch['deregister'] as number[]),
+    delete: of('cleanup-batch').flatMap((batch) => batch['delete'] as number[]),
+  };
 }
 
 /**
@@ -132,20 +148,23 @@ describe('revision cleanup on the local AWS', () => {
     const dry = summaryOf(await runCleanup('dry', { dryRun: true }));
     assert.equal(dry.status, 'planned');
     assert.deepEqual(dry.totals, { families: 4, failedFamilies: 0, kept: KEPT, deregistered: REMOVED, deleted: REMOVED, revisionFailures: 0 });
-    assert.deepEqual(familyNamed(dry, 'web'), { family: 'web', status: 'planned', kept: 7, keptByReason: { 'rollback-target': 1, 'in-use': 1, latest: 5 }, deregistered: 53, deleted: 53, failures: [] });
+    assert.deepEqual(await outcomeOf(dry.runId, 'web'), { family: 'web', status: 'planned', kept: 7, keptByReason: { 'rollback-target': 1, 'in-use': 1, latest: 5 }, deregistered: 53, deleted: 53, failed: 0, failures: [] });
     for (const [family, count] of Object.entries(REVISIONS)) assert.deepEqual(await revisions(ecs, family, 'ACTIVE'), range(1, count), `${family} untouched by the dry run`);
-    const plans = await familyRecords(dry.runId);
-    assert.deepEqual([...plans.keys()].sort(), CLEANED);
-    const webPlan = plans.get('web')?.plan as FamilyCleanupPlan;
+    assert.deepEqual([...(await familyRecords(dry.runId)).keys()].sort(), CLEANED);
+    const plans = new Map(await Promise.all(CLEANED.map(async (family) => [family, await familyPlan(dry.runId, family)] as const)));
+    const webPlan = plans.get('web') as FamilyCleanupPlan;
+    const webUsages = await queryPartition(`CLEANUP_RUN#${dry.runId}#USAGE#web`);
+    assert.deepEqual(webUsages.map((item) => item['usage']), [{ family: 'web', revision: 40, kind: 'service-deployment', owner: 'service prod/web', detail: 'PRIMARY deployment' }]);
+    assert.equal(webUsages[0]?.['expiresAt'], Math.floor(Date.parse(dry.startedAt) / 1000) + 2 * 86_400, 'the usage set expires 2 days after the run started');
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 40)?.reasons, [{ code: 'in-use', detail: 'service prod/web: PRIMARY deployment' }]);
     assert.deepEqual(webPlan.keep.find((kept) => kept.revision === 39)?.reasons, [{ code: 'rollback-target', detail: 'rollback target of service prod/web (runs revision 40)' }]);
     assert.deepEqual(webPlan.deregister, [...range(1, 38), ...range(41, 55)]);
     assert.deepEqual(webPlan.delete, webPlan.deregister, 'retention 0: deleted in the run that deregisters them');
-    const apiReasons = (plans.get('api')?.plan as FamilyCleanupPlan).keep.filter((kept) => kept.revision <= 30).map((kept) => [kept.revision, kept.reasons.map((reason) => reason.code)]);
+    const apiReasons = (plans.get('api') as FamilyCleanupPlan).keep.filter((kept) => kept.revision <= 30).map((kept) => [kept.revision, kept.reasons.map((reason) => reason.code)]);
     assert.deepEqual(apiReasons, [[20, ['in-use']], [29, ['rollback-target']], [30, ['in-use']]]);
-    const batchInUse = (plans.get('batch')?.plan as FamilyCleanupPlan).keep.find((kept) => kept.revision === 10)?.reasons[0]?.detail;
+    const batchInUse = (plans.get('batch') as FamilyCleanupPlan).keep.find((kept) => kept.revision === 10)?.reasons[0]?.detail;
     assert.match(String(batchInUse), /^task prod\/[0-9a-f-]+: RUNNING task$/);
-    const cronInUse = (plans.get('cron')?.plan as FamilyCleanupPlan).keep.filter((kept) => kept.revision < 10).map((kept) => kept.reasons[0]?.detail);
+    const cronInUse = (plans.get('cron') as FamilyCleanupPlan).keep.filter((kept) => kept.revision < 10).map((kept) => kept.reasons[0]?.detail);
     assert.deepEqual(cronInUse, ['rule default/nightly-cron: target cron', 'schedule default/hourly-cron: ENABLED schedule']);
 
     // The real run applies exactly that plan.
@@ -178,7 +197,7 @@ describe('revision cleanup on the local AWS', () => {
     await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'young:1' }));
     const summary = summaryOf(await runCleanup('defaults'));
     assert.equal(summary.dryRun, true, 'without a stored configuration a run is a dry run');
-    assert.deepEqual((familyNamed(summary, 'young') as FamilyOutcome).keptByReason, { 'within-retention': 1, 'younger-than-min-age': 6, latest: 5 });
+    assert.deepEqual(((await outcomeOf(summary.runId, 'young')) as FamilyOutcome).keptByReason, { 'within-retention': 1, 'younger-than-min-age': 6, latest: 5 });
     assert.deepEqual(await revisions(ecs, 'young', 'ACTIVE'), range(2, 12));
   });
 
@@ -205,12 +224,50 @@ describe('revision cleanup on the local AWS', () => {
     stack.aws.runtime.faults.clear();
     assert.equal(summary.status, 'partial');
     assert.deepEqual(summary.failedFamilies, ['old-and-many']);
-    assert.equal((familyNamed(summary, 'old-and-many') as FailedFamily).error, 'EcsThrottledError');
+    assert.equal(((await outcomeOf(summary.runId, 'old-and-many')) as FailedFamily).error, 'EcsThrottledError');
     assert.deepEqual(await revisions(ecs, 'old-and-many', 'ACTIVE'), range(1, 12), 'the failed family is untouched');
     const records = await familyRecords(summary.runId);
     assert.equal(records.get('few')?.outcome.status, 'cleaned');
     const run = await getItem(stack.documents, { pk: 'CLEANUP', sk: `RUN#${summary.runId}` });
     assert.equal(run?.['status'], 'partial');
+  });
+
+  it('fails the run and plans nothing when a cluster cannot be gathered: no plan rests on a partial usage set', async () => {
+    const ecs = new ECSClient(stack.aws.clientConfig);
+    await registerRevisions(ecs, 'web', 12);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
+    await ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: 'web', taskDefinition: 'web:3', desiredCount: 0 }));
+    await configure(stack, APPLY_SETTINGS);
+    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'ListServices', times: 1000 });
+    const execution = await runCleanup('blind');
+    stack.aws.runtime.faults.clear();
+    assert.equal(execution.status, 'FAILED');
+    assert.equal(execution.error, 'CleanupRunFailed');
+    assert.deepEqual(await revisions(ecs, 'web', 'ACTIVE'), range(1, 12), 'nothing deregistered');
+    const items = await scanAll(stack.documents, STATE_TABLE);
+    assert.deepEqual(items.filter((item) => item['kind'] === 'cleanup-family'), [], 'no family listed, let alone planned');
+    const run = items.find((item) => item['kind'] === 'cleanup-run');
+    assert.equal(run?.['status'], 'failed');
+    // AWS fails the cluster's Map run (no failure is tolerated); moto ignores failed children, and the seal refuses instead.
+    assert.match((run?.['error'] as { error: string }).error, /^(UsageIncompleteError|States\.ExceedToleratedFailureThreshold)$/);
+  });
+
+  it('never plans a family from a usage set that is not sealed or is older than 24 hours', async () => {
+    const ecs = new ECSClient(stack.aws.clientConfig);
+    await registerRevisions(ecs, 'web', 12);
+    const sfn = new SFNClient(stack.aws.clientConfig);
+    const families = await childStateMachine(sfn, 'CleanFamilies');
+    const settings = { keepLatest: 5, minAgeDays: 0, inactiveRetentionDays: 0, includeFamilies: ['*'], excludeFamilies: [] };
+    const runAt = (startedAt: string, name: string) => ({ runId: `${startedAt}#${name}`, executionName: name, startedAt, trigger: 'on-demand', dryRun: false, settings });
+    const unsealed = runAt(new Date().toISOString(), 'unsealed');
+    const old = runAt(new Date(Date.now() - 25 * 3_600_000).toISOString(), 'old');
+    for (const [run, error] of [[unsealed, 'UsageIncompleteError'], [old, 'StaleUsageError']] as const) {
+      const execution = await runToEnd(sfn, families, run.executionName, { run, family: 'web' });
+      assert.equal(execution.status, 'SUCCEEDED', 'the family child records its failure');
+      const outcome = (await outcomeOf(run.runId, 'web')) as FailedFamily;
+      assert.deepEqual([outcome.status, outcome.error], ['failed', error]);
+    }
+    assert.deepEqual(await revisions(ecs, 'web', 'ACTIVE'), range(1, 12), 'nothing deregistered');
   });
 
   it('records and announces a run that cannot start, with a message naming the bad input', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runStatus, runTotals, summarizeFamily, type FailedFamily } from '../../../../functions/cleanup/domain/cleanup-outcome.ts';
+import { MAX_REPORTED_FAILURES, planCounts, runStatus, runTotals, summarizeFamily, unfinishedFamily, type FailedFamily } from '../../../../functions/cleanup/domain/cleanup-outcome.ts';
 import { cleanupNotification } from '../../../../functions/cleanup/domain/notifications.ts';
 import type { FamilyCleanupPlan } from '../../../../functions/cleanup/domain/revision-cleanup.ts';
 
@@ -14,37 +14,57 @@ const PLAN: FamilyCleanupPlan = {
   deregister: [2, 3],
   delete: [1, 2, 3],
 };
+const COUNTS = planCounts(PLAN);
+const none = { deregisterFailures: [], deleteFailures: [] };
 
 describe('summarizeFamily', () => {
+  it('counts a plan by what it keeps (per reason) and removes', () => {
+    assert.deepEqual(COUNTS, { kept: 2, keptByReason: { 'in-use': 1, latest: 2 }, deregister: 2, delete: 3 });
+  });
+
   it('reports what a dry run would do', () => {
-    assert.deepEqual(summarizeFamily(PLAN, undefined), { family: 'web', status: 'planned', kept: 2, keptByReason: { 'in-use': 1, latest: 2 }, deregistered: 2, deleted: 3, failures: [] });
+    assert.deepEqual(summarizeFamily('web', COUNTS, undefined), { family: 'web', status: 'planned', kept: 2, keptByReason: { 'in-use': 1, latest: 2 }, deregistered: 2, deleted: 3, failed: 0, failures: [] });
   });
 
   it('counts a revision that was already gone as deleted (a re-run after an interruption)', () => {
-    const outcome = summarizeFamily(PLAN, { deregisterFailures: [], deleteFailures: [{ arn: arn(1), reason: 'The specified task definition does not exist.' }] });
+    const outcome = summarizeFamily('web', COUNTS, { deregisterFailures: [], deleteFailures: [{ arn: arn(1), reason: 'The specified task definition does not exist.' }] });
     assert.equal(outcome.status, 'cleaned');
     assert.equal(outcome.deleted, 3);
   });
 
   it('reports refused revisions per action and leaves them out of the counts', () => {
-    const outcome = summarizeFamily(PLAN, {
+    const outcome = summarizeFamily('web', COUNTS, {
       deregisterFailures: [{ arn: arn(3), reason: 'ClientException: boom' }],
       deleteFailures: [{ arn: arn(3), reason: 'The specified task definition is still in ACTIVE status.' }],
     });
     assert.equal(outcome.status, 'partial');
     assert.deepEqual([outcome.deregistered, outcome.deleted], [1, 2]);
     assert.deepEqual(outcome.failures.map((failure) => [failure.revision, failure.action]), [[3, 'deregister'], [3, 'delete']]);
+    assert.equal(outcome.failed, 2);
+  });
+
+  it('counts a refusal reported twice (a retried batch) once', () => {
+    const refused = { arn: arn(2), reason: 'ClientException: boom' };
+    const outcome = summarizeFamily('web', COUNTS, { deregisterFailures: [refused, refused], deleteFailures: [] });
+    assert.deepEqual([outcome.deregistered, outcome.failed], [1, 1]);
+  });
+
+  it('names at most MAX_REPORTED_FAILURES refused revisions and counts them all', () => {
+    const many = Array.from({ length: 500 }, (_, index) => ({ arn: arn(index + 1), reason: 'ClientException: boom' }));
+    const outcome = summarizeFamily('web', { ...COUNTS, deregister: 500, delete: 0 }, { deregisterFailures: many, deleteFailures: [] });
+    assert.deepEqual([outcome.failures.length, outcome.failed, outcome.deregistered], [MAX_REPORTED_FAILURES, 500, 0]);
   });
 });
 
 describe('run totals, status and announcement', () => {
-  const cleaned = summarizeFamily(PLAN, { deregisterFailures: [], deleteFailures: [] });
+  const cleaned = summarizeFamily('web', COUNTS, none);
   const failed: FailedFamily = { family: 'api', status: 'failed', error: 'EcsThrottledError', cause: 'throttled' };
   const table: Array<[string, boolean, Parameters<typeof runTotals>[0], string]> = [
     ['a clean run succeeds', false, [cleaned], 'succeeded'],
-    ['a dry run is planned', true, [summarizeFamily(PLAN, undefined)], 'planned'],
+    ['a dry run is planned', true, [summarizeFamily('web', COUNTS, undefined)], 'planned'],
     ['a failed family makes it partial', false, [cleaned, failed], 'partial'],
-    ['a refused revision makes it partial', false, [{ ...cleaned, status: 'partial', failures: [{ revision: 1, action: 'delete', reason: 'r' }] }], 'partial'],
+    ['a refused revision makes it partial', false, [{ ...cleaned, status: 'partial', failed: 1, failures: [{ revision: 1, action: 'delete', reason: 'r' }] }], 'partial'],
+    ['a family without an outcome makes it partial', false, [cleaned, unfinishedFamily('api')], 'partial'],
     ['a run with no families succeeds', false, [], 'succeeded'],
   ];
   for (const [name, dryRun, families, expected] of table) it(name, () => assert.equal(runStatus(dryRun, runTotals(families)), expected));

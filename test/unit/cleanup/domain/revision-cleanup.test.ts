@@ -5,9 +5,11 @@ import {
   familySelected,
   inBatches,
   isAlreadyDeleted,
+  MAX_USAGE_REASONS,
   parseTaskDefinitionReference,
   planFamilyCleanup,
   revisionsNeedingAge,
+  workBatches,
   type CleanupSettings,
   type RevisionInfo,
   type RevisionUsage,
@@ -134,6 +136,31 @@ describe('planFamilyCleanup', () => {
       plan.keep.flatMap((kept) => kept.reasons.map((reason) => `${kept.revision}: ${reason.detail}`)),
       ['1: rollback target of service prod/web (runs revision 2)', '2: service prod/web: PRIMARY deployment', '4: one of the 1 newest ACTIVE revisions'],
     );
+  });
+
+  it('names the first usages of a revision and counts the rest, so a revision run by thousands of tasks keeps a bounded record', () => {
+    const revisions = [1, 2].map((r) => active(r));
+    const tasks = Array.from({ length: 2500 }, (_, index): RevisionUsage => ({ family: 'web', revision: 1, kind: 'task', owner: `task prod/t${index}`, detail: 'RUNNING task' }));
+    const plan = planFamilyCleanup({ family: 'web', revisions, usages: tasks, rollbackTargets: [], settings: SETTINGS, now: NOW });
+    const reasons = plan.keep.find((kept) => kept.revision === 1)?.reasons.filter((reason) => reason.code === 'in-use') ?? [];
+    assert.equal(reasons.length, MAX_USAGE_REASONS + 1);
+    assert.deepEqual([reasons[0]?.detail, reasons.at(-1)?.detail], ['task prod/t0: RUNNING task', `and ${2500 - MAX_USAGE_REASONS} more usages`]);
+  });
+});
+
+describe('workBatches', () => {
+  const table: Array<[string, { deregister: number[]; delete: number[] }, number, Array<{ deregister: number[]; delete: number[] }>]> = [
+    ['nothing to do, no batch', { deregister: [], delete: [] }, 100, []],
+    ['deregisters and deletes of one revision share a batch, deregistering first', { deregister: [2, 3], delete: [1, 2, 3] }, 2, [{ deregister: [2], delete: [1, 2] }, { deregister: [3], delete: [3] }]],
+    ['batches hold at most `size` distinct revisions, ascending', { deregister: [5, 1, 3], delete: [] }, 2, [{ deregister: [1, 3], delete: [] }, { deregister: [5], delete: [] }]],
+  ];
+  for (const [name, plan, size, expected] of table) it(name, () => assert.deepEqual(workBatches(plan, size), expected));
+
+  it('covers 10,000 revisions in 100 batches of 100', () => {
+    const revisions = Array.from({ length: 10_000 }, (_, index) => index + 1);
+    const batches = workBatches({ deregister: revisions, delete: revisions });
+    assert.equal(batches.length, 100);
+    assert.deepEqual(batches.flatMap((batch) => batch.delete), revisions);
   });
 });
 
