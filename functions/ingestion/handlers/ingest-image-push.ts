@@ -1,13 +1,14 @@
-import { parseImagePush, type ImagePush } from '../domain/image-push.ts';
+import { parseImageAction, type ImagePush } from '../domain/image-push.ts';
 import { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/index.ts';
 import { defaultDependencies } from './dependencies.ts';
 import { deployDependencies } from '../../deploy/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**
- * `ECR Image Action` (PUSH, SUCCESS) → the digest each tag points at, then one deploy request per service tracking the
- * repository and tag. A stale push (an older image of the tag) deploys nothing; a duplicate is requested again, which
- * is a no-op unless its deploy never started (a retried invocation).
+ * `ECR Image Action` (PUSH or DELETE, SUCCESS) → the digest each tag points at, or that it was deleted. A push then
+ * requests one deploy per service tracking the repository and tag: a stale push (older than what the tag saw since)
+ * deploys nothing; a duplicate is requested again, which is a no-op unless its deploy never started (a retried
+ * invocation). A deletion only marks the tag: it never starts a deploy.
  */
 const { store, logger } = defaultDependencies();
 const { configs, launcher } = deployDependencies();
@@ -36,10 +37,11 @@ async function requestDeploys(push: ImagePush): Promise<void> {
 }
 
 export const handler = ingestionHandler({
-  parse: parseImagePush,
-  apply: async (push) => {
-    const outcome = await store.recordImagePush(push);
-    if (outcome !== 'stale') await requestDeploys(push);
+  parse: parseImageAction,
+  apply: async (image) => {
+    if (image.action === 'DELETE') return store.recordImageDeletion(image);
+    const outcome = await store.recordImagePush(image);
+    if (outcome !== 'stale') await requestDeploys(image);
     return outcome;
   },
   store,

@@ -2,13 +2,14 @@ import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.
 import { ConfigStore } from '../../config/index.ts';
 import { ScalingExecutions } from '../adapters/scaling-executions.ts';
 import { readTableNames, requireSetting } from '../../kernel/environment.ts';
-import { parseAlarmStateChange, scalingExecutionName, type AlarmStateChange } from '../domain/alarm-state.ts';
+import { parseAlarmStateChange, scalingExecutionName, unscalableAlarmReason, type AlarmStateChange } from '../domain/alarm-state.ts';
 import { defaultDependencies } from '../../ingestion/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**
  * `CloudWatch Alarm State Change` (to ALARM) → one step-scaling execution per configured service whose policy names
  * the alarm. The execution name is derived from the alarm transition, so a redelivered event starts nothing new.
+ * Composite and anomaly-detection alarms cannot drive step scaling: a policy naming one starts nothing, with a warning.
  */
 const { store, logger } = defaultDependencies();
 const configs = new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state);
@@ -17,6 +18,15 @@ const executions = new ScalingExecutions(sharedSfnClient(), requireSetting(proce
 async function startScaling(change: AlarmStateChange): Promise<'apply' | 'duplicate'> {
   const services = (await configs.listServiceConfigs()).filter(({ config }) => config.scaling?.policies.some((policy) => policy.alarmName === change.alarmName));
   if (services.length === 0) logger.info('No service scales on this alarm', { alarmName: change.alarmName });
+  const unscalable = unscalableAlarmReason(change);
+  if (unscalable !== undefined && services.length > 0) {
+    logger.warn('Scaling policies name an alarm that cannot drive step scaling', {
+      alarmName: change.alarmName,
+      reason: unscalable,
+      services: services.map(({ config }) => `${config.cluster}/${config.service}`),
+    });
+    return 'apply';
+  }
   const started = await Promise.all(
     services.map(({ config: { cluster, service } }) =>
       executions.start(scalingExecutionName(change, cluster, service), {
