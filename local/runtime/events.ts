@@ -72,6 +72,15 @@ export interface ImagePush {
 }
 
 export function ecrImagePushEvent(push: ImagePush, time = new Date()): AwsEvent {
+  return ecrImageActionEvent('PUSH', push, time);
+}
+
+/** BatchDeleteImage: one event per deleted image (or tag), as for a push. */
+export function ecrImageDeleteEvent(deleted: ImagePush, time = new Date()): AwsEvent {
+  return ecrImageActionEvent('DELETE', deleted, time);
+}
+
+function ecrImageActionEvent(action: 'PUSH' | 'DELETE', image: ImagePush, time: Date): AwsEvent {
   return {
     source: 'aws.ecr',
     detailType: DETAIL_TYPES.ecrImageAction,
@@ -79,10 +88,10 @@ export function ecrImagePushEvent(push: ImagePush, time = new Date()): AwsEvent 
     time,
     detail: withoutUndefined({
       result: 'SUCCESS',
-      'repository-name': push.repositoryName,
-      'image-digest': push.imageDigest,
-      'action-type': 'PUSH',
-      'image-tag': push.imageTag,
+      'repository-name': image.repositoryName,
+      'image-digest': image.imageDigest,
+      'action-type': action,
+      'image-tag': image.imageTag,
     }),
   };
 }

@@ -6,7 +6,7 @@
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UpdateTaskSetCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
-import { alarmStateChangeEvent, alarmStateOf, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
+import { alarmStateChangeEvent, alarmStateOf, ecrImageDeleteEvent, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
 import type { TaskLifecycle } from './ecs-tasks.ts';
 import type { ServiceReconciler } from './reconcile.ts';
 import { userStopSteps, type EcsTaskLike } from './task-model.ts';
@@ -102,6 +102,7 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     'ecs:UpdateTaskSet': { after: reconcileService },
     'ecs:DeleteTaskSet': { after: reconcileService },
     'ecr:PutImage': { after: (call) => emitImagePush(deps, call) },
+    'ecr:BatchDeleteImage': { after: (call) => emitImageDeletions(deps, call) },
     'monitoring:SetAlarmState': {
       before: (input) => describeAlarm(deps.cloudwatch, text(input['AlarmName'])),
       after: (call, before) => emitAlarmChange(deps, call, before as MetricAlarmLike | undefined),
@@ -133,6 +134,18 @@ async function emitImagePush(deps: ObserverDeps, { input, output }: ObservedCall
   const imageDigest = text(imageId['imageDigest']);
   if (!repositoryName || !imageDigest) return;
   await deps.emitter.emit(ecrImagePushEvent({ repositoryName, imageDigest, imageTag: text(input['imageTag']) ?? text(imageId['imageTag']) }));
+}
+
+/** What BatchDeleteImage answers as deleted (`imageIds`; failures are not deleted). */
+async function emitImageDeletions(deps: ObserverDeps, { input, output }: ObservedCall): Promise<void> {
+  const repositoryName = text(input['repositoryName']);
+  const deleted = Array.isArray(output['imageIds']) ? output['imageIds'].filter(isRecord) : [];
+  if (!repositoryName) return;
+  const events = deleted.flatMap((imageId) => {
+    const imageDigest = text(imageId['imageDigest']);
+    return imageDigest ? [ecrImageDeleteEvent({ repositoryName, imageDigest, imageTag: text(imageId['imageTag']) })] : [];
+  });
+  if (events.length > 0) await deps.emitter.emit(events);
 }
 
 /** CloudWatch emits only when the state value actually changes. */
