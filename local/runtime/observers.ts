@@ -76,7 +76,7 @@ function key(service: string, operation: string): string {
 function reactions(deps: ObserverDeps): Record<string, Reaction> {
   const reconcileService = async ({ input }: ObservedCall): Promise<void> => {
     const service = text(input['service']) ?? text(input['serviceName']);
-    if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service);
+    if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service, input);
   };
   return {
     'ecs:RunTask': {
