@@ -94,8 +94,10 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     'ecs:DeleteService': { after: reconcileService },
     'ecs:CreateTaskSet': {
       // moto's CreateTaskSet with a scale runs its own tasks (startedBy = account id, no service group,
-      // and a 500 for EC2 launch types without container instances). Create it unscaled, then scale it.
-      prepare: ({ scale: _scale, ...rest }) => rest,
+      // and a 500 for EC2 launch types without container instances). Create it with no tasks, then scale it.
+      // A Fargate task set given a scale is created at 0 %: unscaled it would sit at moto's default 100 % until
+      // scaled, and a reconciliation of the service in that window would start a full set of tasks.
+      prepare: ({ scale, ...rest }) => (scale !== undefined && rest['launchType'] === 'FARGATE' ? { ...rest, scale: { value: 0, unit: 'PERCENT' } } : rest),
       rewrite: (output, input) => applyTaskSetScale(deps.ecs, output, input),
       after: reconcileService,
     },
