@@ -1,4 +1,5 @@
 import { MalformedEventError } from './errors.ts';
+import { assertKeyPart, preview } from './validate.ts';
 
 /**
  * ECS ARN parsing. ECS has two ARN formats: the long one (`service/<cluster>/<service>`, `task/<cluster>/<id>`) and
@@ -8,9 +9,11 @@ import { MalformedEventError } from './errors.ts';
 const ARN_PATTERN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:([a-z-]+)\/(.+)$/;
 
 function ecsResource(arn: string, field: string, expectedType: string): string {
+  // Bounded first: names taken from an ARN go into keys, and a huge value is not worth matching.
+  assertKeyPart(arn, field);
   const match = ARN_PATTERN.exec(arn);
   if (!match || match[1] !== expectedType) {
-    throw new MalformedEventError(field, `must be an ECS ${expectedType} ARN (got "${arn}")`);
+    throw new MalformedEventError(field, `must be an ECS ${expectedType} ARN (got ${preview(arn)})`);
   }
   return match[2] as string;
 }
@@ -32,11 +35,15 @@ export function clusterNameFromServiceArn(serviceArn: string, field: string): st
   return slash === -1 ? undefined : path.slice(0, slash);
 }
 
-export function taskDefinitionFromArn(taskDefinitionArn: string, field: string): { family: string; revision: number } {
+/**
+ * Family and revision of a task definition ARN. The revision is optional: an ARN of the family alone (which ECS
+ * accepts wherever it takes a task definition) must not cost the whole event, and no decision needs the revision.
+ */
+export function taskDefinitionFromArn(taskDefinitionArn: string, field: string): { family: string; revision?: number } {
   const path = ecsResource(taskDefinitionArn, field, 'task-definition');
-  const match = /^([A-Za-z0-9_-]+):(\d+)$/.exec(path);
-  if (!match) throw new MalformedEventError(field, `must end in family:revision (got "${taskDefinitionArn}")`);
-  return { family: match[1] as string, revision: Number(match[2]) };
+  const match = /^([A-Za-z0-9_-]{1,255})(?::(\d+))?$/.exec(path);
+  if (!match) throw new MalformedEventError(field, `must end in a family name, optionally with :revision (got ${preview(taskDefinitionArn)})`);
+  return match[2] === undefined ? { family: match[1] as string } : { family: match[1] as string, revision: Number(match[2]) };
 }
 
 /** ECS sets a service's tasks' group to `service:<name>`; standalone tasks have `family:<name>` or a custom group. */

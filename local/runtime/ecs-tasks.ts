@@ -3,6 +3,7 @@
  * `ECS Task State Change` per step (in order), keeps moto's stored task stopped when ours stops, and
  * overlays our state onto DescribeTasks answers.
  */
+import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
@@ -17,6 +18,7 @@ import {
   newTaskRecord,
   startSteps,
   type EcsTaskLike,
+  type TaskExtras,
   type TaskRecord,
   type TaskStep,
 } from './task-model.ts';
@@ -25,21 +27,29 @@ import { isRecord } from './wire.ts';
 
 export interface TaskLifecycleDeps {
   ecs: ECSClient;
+  ecr: ECRClient;
   emitter: AwsEventEmitter;
   tracker: InFlightTracker;
   faults: FaultInjector;
 }
 
-interface TaskDefinitionSizing {
-  cpu?: string;
-  memory?: string;
+type TaskDefinitionSizing = Pick<TaskExtras, 'cpu' | 'memory' | 'containerCpu'>;
+
+/** Where the scheduler put new tasks: their launch type, and the container instance for EC2 tasks. */
+export interface Placement {
+  launchType?: string;
+  containerInstanceArn?: string;
 }
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>` followed by `@<digest>` or `:<tag>` (default latest). */
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:@(sha256:[0-9a-f]{64})|:([^@]+))?$/;
 
 export class TaskLifecycle {
   readonly #deps: TaskLifecycleDeps;
   readonly #clock = new MonotonicClock();
   readonly #records = new Map<string, TaskRecord>();
   readonly #sizing = new Map<string, Promise<TaskDefinitionSizing>>();
+  readonly #digests = new Map<string, Promise<string | undefined>>();
 
   constructor(deps: TaskLifecycleDeps) {
     this.#deps = deps;
@@ -52,11 +62,12 @@ export class TaskLifecycle {
   reset(): void {
     this.#records.clear();
     this.#sizing.clear();
+    this.#digests.clear();
   }
 
   /** New tasks (RunTask answer, or tasks the scheduler started): PROVISIONING → PENDING → RUNNING, or a fault. */
-  async started(tasks: EcsTaskLike[], launchType?: string): Promise<void> {
-    await Promise.all(tasks.map((task) => this.#start(task, launchType)));
+  async started(tasks: EcsTaskLike[], placement: Placement = {}): Promise<void> {
+    await Promise.all(tasks.map((task) => this.#start(task, placement)));
   }
 
   /** A task moto already stopped (observed StopTask): report the drain and stop with the given steps. */
@@ -85,9 +96,10 @@ export class TaskLifecycle {
     }
   }
 
-  async #start(task: EcsTaskLike, launchType: string | undefined): Promise<void> {
-    const sizing = await this.#sizingOf(task.taskDefinitionArn ?? '');
-    const record = newTaskRecord(task, this.#clock.now(), { ...sizing, ...(launchType ? { launchType } : {}) });
+  async #start(task: EcsTaskLike, placement: Placement): Promise<void> {
+    const [sizing, imageDigests] = await Promise.all([this.#sizingOf(task.taskDefinitionArn ?? ''), this.#digestsOf(task)]);
+    const extras: TaskExtras = { ...sizing, imageDigests, ...withoutUndefined(placement) };
+    const record = newTaskRecord(task, this.#clock.now(), extras);
     this.#records.set(record.taskArn, record);
     const provisioning = this.#deps.emitter.emit(taskStateChangeEvent(record));
     const pendingMs = this.#deps.faults.pendingMs(record.taskDefinitionArn);
@@ -147,18 +159,49 @@ export class TaskLifecycle {
     }
   }
 
-  /** cpu/memory come from the task definition (moto's task objects lack them); cached per ARN. */
+  /** cpu/memory (task and containers) come from the task definition (moto's task objects lack them); cached per ARN. */
   #sizingOf(taskDefinitionArn: string): Promise<TaskDefinitionSizing> {
     let sizing = this.#sizing.get(taskDefinitionArn);
     if (!sizing) {
       sizing = this.#deps.ecs
         .send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
-        .then(({ taskDefinition }) => ({ cpu: taskDefinition?.cpu, memory: taskDefinition?.memory }))
+        .then(({ taskDefinition }) => ({
+          cpu: taskDefinition?.cpu,
+          memory: taskDefinition?.memory,
+          containerCpu: Object.fromEntries((taskDefinition?.containerDefinitions ?? []).map((container) => [container.name ?? '', String(container.cpu ?? 0)])),
+        }))
         .catch(() => ({}));
       this.#sizing.set(taskDefinitionArn, sizing);
     }
     return sizing;
   }
+
+  /** Task events carry `imageDigest` for ECR images: pinned ones name it, tagged ones resolve through ECR (cached). */
+  async #digestsOf(task: EcsTaskLike): Promise<Record<string, string>> {
+    const images = [...new Set((task.containers ?? []).flatMap((container) => (container.image ? [container.image] : [])))];
+    const digests = await Promise.all(images.map(async (image) => [image, await this.#digestOf(image)] as const));
+    return Object.fromEntries(digests.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+  }
+
+  #digestOf(image: string): Promise<string | undefined> {
+    const match = ECR_IMAGE.exec(image);
+    if (!match) return Promise.resolve(undefined);
+    const [, registryId, repositoryName, pinned, tag] = match;
+    if (pinned) return Promise.resolve(pinned);
+    let digest = this.#digests.get(image);
+    if (!digest) {
+      digest = this.#deps.ecr
+        .send(new DescribeImagesCommand({ registryId, repositoryName, imageIds: [{ imageTag: tag ?? 'latest' }] }))
+        .then(({ imageDetails }) => imageDetails?.[0]?.imageDigest)
+        .catch(() => undefined);
+      this.#digests.set(image, digest);
+    }
+    return digest;
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined)) as Partial<T>;
 }
 
 /** Writes our state into one DescribeTasks task (JSON 1.1 timestamps are epoch seconds). */
@@ -173,6 +216,8 @@ export function overlayTask(task: Record<string, unknown>, record: TaskRecord): 
   const optional = {
     stopCode: record.stopCode,
     stoppedReason: record.stoppedReason,
+    containerInstanceArn: record.containerInstanceArn,
+    platformVersion: record.platformVersion,
     cpu: record.cpu,
     memory: record.memory,
     connectivity: record.connectivity,
@@ -190,6 +235,8 @@ export function overlayTask(task: Record<string, unknown>, record: TaskRecord): 
     container['taskArn'] = record.taskArn;
     container['containerArn'] = ours.containerArn;
     container['lastStatus'] = ours.lastStatus;
+    if (ours.imageDigest) container['imageDigest'] = ours.imageDigest;
+    if (ours.runtimeId) container['runtimeId'] = ours.runtimeId;
     if (ours.exitCode !== undefined) container['exitCode'] = ours.exitCode;
     else delete container['exitCode'];
     if (ours.reason) container['reason'] = ours.reason;

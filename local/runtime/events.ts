@@ -3,7 +3,8 @@
  * AWS documentation examples (ECS task/deployment/service action events, ECR events, CloudWatch alarm events).
  */
 import type { AwsEvent } from './emitter.ts';
-import type { TaskRecord } from './task-model.ts';
+import { attachmentStatusFor, eventAttachmentType, type TaskRecord } from './task-model.ts';
+import { isRecord } from './wire.ts';
 
 export const DETAIL_TYPES = {
   taskStateChange: 'ECS Task State Change',
@@ -23,22 +24,31 @@ export function taskStateChangeEvent(task: TaskRecord): AwsEvent {
   };
 }
 
+/** The task as the event's detail shows it: AWS's field names, ISO timestamps, attachments as events name them. */
 export function taskStateChangeDetail(task: TaskRecord): Record<string, unknown> {
+  const attachments = eventAttachments(task);
+  const networkInterfaces = attachments.flatMap((attachment) => networkInterfaceOf(attachment));
   return withoutUndefined({
-    attachments: task.attachments,
+    attachments,
     availabilityZone: task.availabilityZone,
+    capacityProviderName: task.capacityProviderName,
     clusterArn: task.clusterArn,
     connectivity: task.connectivity,
     connectivityAt: iso(task.connectivityAt),
+    containerInstanceArn: task.containerInstanceArn,
     containers: task.containers.map((container) =>
       withoutUndefined({
         containerArn: container.containerArn,
         exitCode: container.exitCode,
         image: container.image,
+        imageDigest: container.imageDigest,
+        runtimeId: container.runtimeId,
         lastStatus: container.lastStatus,
         name: container.name,
         reason: container.reason,
         taskArn: task.taskArn,
+        networkInterfaces: networkInterfaces.length > 0 ? networkInterfaces : undefined,
+        cpu: container.cpu,
       }),
     ),
     cpu: task.cpu,
@@ -51,6 +61,7 @@ export function taskStateChangeDetail(task: TaskRecord): Record<string, unknown>
     memory: task.memory,
     overrides: { containerOverrides: task.containers.map((container) => ({ name: container.name })) },
     pullStartedAt: iso(task.pullStartedAt),
+    platformVersion: task.platformVersion,
     pullStoppedAt: iso(task.pullStoppedAt),
     startedAt: iso(task.startedAt),
     startedBy: task.startedBy || undefined,
@@ -65,6 +76,24 @@ export function taskStateChangeDetail(task: TaskRecord): Record<string, unknown>
   });
 }
 
+function eventAttachments(task: TaskRecord): Record<string, unknown>[] {
+  return task.attachments.filter(isRecord).map((attachment) =>
+    withoutUndefined({
+      ...attachment,
+      type: eventAttachmentType(typeof attachment['type'] === 'string' ? attachment['type'] : undefined),
+      status: attachmentStatusFor(task.lastStatus, typeof attachment['status'] === 'string' ? attachment['status'] : undefined),
+    }),
+  );
+}
+
+/** An awsvpc task's containers list the task's network interface: its attachment id and private address. */
+function networkInterfaceOf(attachment: Record<string, unknown>): Record<string, unknown>[] {
+  if (attachment['type'] !== 'eni' || typeof attachment['id'] !== 'string') return [];
+  const details = Array.isArray(attachment['details']) ? attachment['details'].filter(isRecord) : [];
+  const address = details.find((detail) => detail['name'] === 'privateIPv4Address')?.['value'];
+  return [withoutUndefined({ attachmentId: attachment['id'], privateIpv4Address: typeof address === 'string' ? address : undefined })];
+}
+
 export interface ImagePush {
   repositoryName: string;
   imageDigest: string;
@@ -72,6 +101,15 @@ export interface ImagePush {
 }
 
 export function ecrImagePushEvent(push: ImagePush, time = new Date()): AwsEvent {
+  return ecrImageActionEvent('PUSH', push, time);
+}
+
+/** BatchDeleteImage: one event per deleted image (or tag), as for a push. */
+export function ecrImageDeleteEvent(deleted: ImagePush, time = new Date()): AwsEvent {
+  return ecrImageActionEvent('DELETE', deleted, time);
+}
+
+function ecrImageActionEvent(action: 'PUSH' | 'DELETE', image: ImagePush, time: Date): AwsEvent {
   return {
     source: 'aws.ecr',
     detailType: DETAIL_TYPES.ecrImageAction,
@@ -79,10 +117,10 @@ export function ecrImagePushEvent(push: ImagePush, time = new Date()): AwsEvent 
     time,
     detail: withoutUndefined({
       result: 'SUCCESS',
-      'repository-name': push.repositoryName,
-      'image-digest': push.imageDigest,
-      'action-type': 'PUSH',
-      'image-tag': push.imageTag,
+      'repository-name': image.repositoryName,
+      'image-digest': image.imageDigest,
+      'action-type': action,
+      'image-tag': image.imageTag,
     }),
   };
 }
@@ -210,25 +248,42 @@ export interface ServiceRef {
   clusterArn: string;
 }
 
-export function deploymentStateChangeEvent(
-  service: ServiceRef,
-  eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED',
-  deploymentId: string,
-  time: Date,
-): AwsEvent {
-  const phase = eventName === 'SERVICE_DEPLOYMENT_COMPLETED' ? 'completed' : 'in progress';
+export type DeploymentEventName = 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
+
+/** Reasons as AWS's examples word them; a failed deployment is one the circuit breaker stopped. */
+const DEPLOYMENT_EVENTS: Record<DeploymentEventName, { eventType: string; reason: (deploymentId: string) => string }> = {
+  SERVICE_DEPLOYMENT_IN_PROGRESS: { eventType: 'INFO', reason: (id) => `ECS deployment ${id} in progress.` },
+  SERVICE_DEPLOYMENT_COMPLETED: { eventType: 'INFO', reason: (id) => `ECS deployment ${id} completed.` },
+  SERVICE_DEPLOYMENT_FAILED: { eventType: 'ERROR', reason: () => 'ECS deployment circuit breaker: task failed to start.' },
+};
+
+export function deploymentStateChangeEvent(service: ServiceRef, eventName: DeploymentEventName, deploymentId: string, time: Date): AwsEvent {
+  const { eventType, reason } = DEPLOYMENT_EVENTS[eventName];
   return {
     source: 'aws.ecs',
     detailType: DETAIL_TYPES.deploymentStateChange,
     resources: [service.serviceArn],
     time,
-    detail: {
-      eventType: 'INFO',
-      eventName,
-      deploymentId,
-      updatedAt: iso(time),
-      reason: `ECS deployment ${deploymentId} ${phase}.`,
-    },
+    detail: { eventType, eventName, deploymentId, updatedAt: iso(time), reason: reason(deploymentId) },
+  };
+}
+
+/**
+ * ECS could not place a service's tasks: eventType ERROR, the reason (`RESOURCE:CPU`, `RESOURCE:FARGATE`…) and
+ * where it tried — the capacity providers (Fargate) or the container instances (EC2).
+ */
+export function servicePlacementFailureEvent(
+  service: ServiceRef,
+  reason: string,
+  tried: { capacityProviderArns: string[] } | { containerInstanceArns: string[] },
+  time: Date,
+): AwsEvent {
+  return {
+    source: 'aws.ecs',
+    detailType: DETAIL_TYPES.serviceAction,
+    resources: [service.serviceArn],
+    time,
+    detail: { eventType: 'ERROR', eventName: 'SERVICE_TASK_PLACEMENT_FAILURE', clusterArn: service.clusterArn, ...tried, reason, createdAt: iso(time) },
   };
 }
 

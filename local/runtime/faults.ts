@@ -51,6 +51,15 @@ export interface FailToStartFault {
   times?: number;
 }
 
+/** ECS cannot place the tasks of a service (no capacity): a placement failure instead of new tasks. */
+export interface PlacementFault {
+  taskDefinitionFamily?: string;
+  /** ECS's reason; default `RESOURCE:FARGATE` for Fargate, `RESOURCE:CPU` otherwise (AWS's documented examples). */
+  reason?: string;
+  /** How many placement attempts fail (default: every matching one until clear()). */
+  times?: number;
+}
+
 export type TaskFate =
   | { kind: 'run' }
   | { kind: 'crash'; afterMs: number; exitCode: number }
@@ -84,6 +93,7 @@ export class FaultInjector {
   #startFailures: (FailToStartFault & Counted)[] = [];
   #slowStarts: (SlowStartFault & Counted)[] = [];
   #callFailures: (CallFailureFault & Counted)[] = [];
+  #placementFailures: (PlacementFault & Counted)[] = [];
 
   throttle(fault: ThrottleFault): void {
     this.#throttles.push({
@@ -109,12 +119,17 @@ export class FaultInjector {
     this.#startFailures.push({ ...fault, remaining: fault.times ?? Infinity });
   }
 
+  failPlacement(fault: PlacementFault = {}): void {
+    this.#placementFailures.push({ ...fault, remaining: fault.times ?? Infinity });
+  }
+
   clear(): void {
     this.#throttles = [];
     this.#crashes = [];
     this.#startFailures = [];
     this.#slowStarts = [];
     this.#callFailures = [];
+    this.#placementFailures = [];
   }
 
   /** True (and one use consumed) when this call must be throttled. */
@@ -160,6 +175,13 @@ export class FaultInjector {
   /** Decides, once per new task, how long it stays PENDING (ms). */
   pendingMs(taskDefinitionArn: string): number {
     return takeMatching(this.#slowStarts, familyOf(taskDefinitionArn))?.pendingMs ?? 0;
+  }
+
+  /** Decides, once per placement attempt, whether ECS finds no capacity: the reason if so. */
+  placementFailure(taskDefinitionArn: string, launchType: string): string | undefined {
+    const failure = takeMatching(this.#placementFailures, familyOf(taskDefinitionArn));
+    if (!failure) return undefined;
+    return failure.reason ?? (launchType === 'FARGATE' ? 'RESOURCE:FARGATE' : 'RESOURCE:CPU');
   }
 
   /** Decides, once per new task, whether it runs, crashes or never starts. */

@@ -6,7 +6,7 @@
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UpdateTaskSetCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
-import { alarmStateChangeEvent, alarmStateOf, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
+import { alarmStateChangeEvent, alarmStateOf, ecrImageDeleteEvent, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
 import type { TaskLifecycle } from './ecs-tasks.ts';
 import type { ServiceReconciler } from './reconcile.ts';
 import { userStopSteps, type EcsTaskLike } from './task-model.ts';
@@ -76,7 +76,7 @@ function key(service: string, operation: string): string {
 function reactions(deps: ObserverDeps): Record<string, Reaction> {
   const reconcileService = async ({ input }: ObservedCall): Promise<void> => {
     const service = text(input['service']) ?? text(input['serviceName']);
-    if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service);
+    if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service, input);
   };
   return {
     'ecs:RunTask': {
@@ -94,14 +94,17 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     'ecs:DeleteService': { after: reconcileService },
     'ecs:CreateTaskSet': {
       // moto's CreateTaskSet with a scale runs its own tasks (startedBy = account id, no service group,
-      // and a 500 for EC2 launch types without container instances). Create it unscaled, then scale it.
-      prepare: ({ scale: _scale, ...rest }) => rest,
+      // and a 500 for EC2 launch types without container instances). Create it with no tasks, then scale it.
+      // A Fargate task set given a scale is created at 0 %: unscaled it would sit at moto's default 100 % until
+      // scaled, and a reconciliation of the service in that window would start a full set of tasks.
+      prepare: ({ scale, ...rest }) => (scale !== undefined && rest['launchType'] === 'FARGATE' ? { ...rest, scale: { value: 0, unit: 'PERCENT' } } : rest),
       rewrite: (output, input) => applyTaskSetScale(deps.ecs, output, input),
       after: reconcileService,
     },
     'ecs:UpdateTaskSet': { after: reconcileService },
     'ecs:DeleteTaskSet': { after: reconcileService },
     'ecr:PutImage': { after: (call) => emitImagePush(deps, call) },
+    'ecr:BatchDeleteImage': { after: (call) => emitImageDeletions(deps, call) },
     'monitoring:SetAlarmState': {
       before: (input) => describeAlarm(deps.cloudwatch, text(input['AlarmName'])),
       after: (call, before) => emitAlarmChange(deps, call, before as MetricAlarmLike | undefined),
@@ -133,6 +136,18 @@ async function emitImagePush(deps: ObserverDeps, { input, output }: ObservedCall
   const imageDigest = text(imageId['imageDigest']);
   if (!repositoryName || !imageDigest) return;
   await deps.emitter.emit(ecrImagePushEvent({ repositoryName, imageDigest, imageTag: text(input['imageTag']) ?? text(imageId['imageTag']) }));
+}
+
+/** What BatchDeleteImage answers as deleted (`imageIds`; failures are not deleted). */
+async function emitImageDeletions(deps: ObserverDeps, { input, output }: ObservedCall): Promise<void> {
+  const repositoryName = text(input['repositoryName']);
+  const deleted = Array.isArray(output['imageIds']) ? output['imageIds'].filter(isRecord) : [];
+  if (!repositoryName) return;
+  const events = deleted.flatMap((imageId) => {
+    const imageDigest = text(imageId['imageDigest']);
+    return imageDigest ? [ecrImageDeleteEvent({ repositoryName, imageDigest, imageTag: text(imageId['imageTag']) })] : [];
+  });
+  if (events.length > 0) await deps.emitter.emit(events);
 }
 
 /** CloudWatch emits only when the state value actually changes. */

@@ -67,8 +67,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const faults = new FaultInjector();
   const clients = createUpstreamClients(options.upstream);
   const emitter = new AwsEventEmitter({ upstream: options.upstream, eventBusName: options.eventBusName, tracker });
-  const lifecycle = new TaskLifecycle({ ecs: clients.ecs, emitter, tracker, faults });
-  const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle });
+  const lifecycle = new TaskLifecycle({ ecs: clients.ecs, ecr: clients.ecr, emitter, tracker, faults });
+  const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle, faults });
   const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });

@@ -6,16 +6,20 @@
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
+  ListContainerInstancesCommand,
+  RegisterContainerInstanceCommand,
   RunTaskCommand,
   type ECSClient,
   type NetworkConfiguration,
   type Service,
 } from '@aws-sdk/client-ecs';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { AwsEventEmitter } from './emitter.ts';
-import { deploymentStateChangeEvent, serviceSteadyStateEvent, type ServiceRef } from './events.ts';
+import { RunInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { AwsEvent, AwsEventEmitter } from './emitter.ts';
+import { deploymentStateChangeEvent, servicePlacementFailureEvent, serviceSteadyStateEvent, type ServiceRef } from './events.ts';
 import type { TaskLifecycle } from './ecs-tasks.ts';
-import { schedulerStopSteps } from './task-model.ts';
+import type { FaultInjector } from './faults.ts';
+import { STOP_CODES, schedulerStopSteps } from './task-model.ts';
+import { isRecord } from './wire.ts';
 import { defaultNetworkConfiguration } from './upstream.ts';
 
 /** Tasks a task set should run: ceil(desiredCount × scale%), as ECS computes computedDesiredCount. */
@@ -65,6 +69,20 @@ export interface ReconcilerDeps {
   ec2: EC2Client;
   emitter: AwsEventEmitter;
   lifecycle: TaskLifecycle;
+  faults: FaultInjector;
+}
+
+/** What one reconciliation did: the tasks it started, and whether ECS could not place some. */
+interface Applied {
+  started: string[];
+  placementFailed: boolean;
+}
+
+/** `deploymentConfiguration.deploymentCircuitBreaker.enable` of a CreateService/UpdateService input (moto drops it). */
+export function circuitBreakerOf(input: Record<string, unknown>): boolean | undefined {
+  const configuration = isRecord(input['deploymentConfiguration']) ? input['deploymentConfiguration'] : undefined;
+  const breaker = isRecord(configuration?.['deploymentCircuitBreaker']) ? configuration['deploymentCircuitBreaker'] : undefined;
+  return typeof breaker?.['enable'] === 'boolean' ? breaker['enable'] : undefined;
 }
 
 export class ServiceReconciler {
@@ -75,6 +93,11 @@ export class ServiceReconciler {
   readonly #groupsOfService = new Map<string, Set<string>>();
   /** Reconciliations of one service run one after another. */
   readonly #queues = new Map<string, Promise<void>>();
+  /** service key → whether its deployment circuit breaker is on, as last created or updated. */
+  readonly #circuitBreakers = new Map<string, boolean>();
+  /** cluster ARN → its container instances, for EC2 tasks; registered by the runtime when the cluster has none. */
+  #containerInstances = new Map<string, Promise<string[]>>();
+  #placements = 0;
   #network: Promise<NetworkConfiguration> | undefined;
 
   constructor(deps: ReconcilerDeps) {
@@ -84,6 +107,8 @@ export class ServiceReconciler {
   reset(): void {
     this.#members.clear();
     this.#groupsOfService.clear();
+    this.#circuitBreakers.clear();
+    this.#containerInstances = new Map();
     this.#network = undefined;
   }
 
@@ -95,15 +120,18 @@ export class ServiceReconciler {
     return [];
   }
 
-  reconcile(cluster: string, service: string): Promise<void> {
+  /** `input`: the CreateService/UpdateService call, whose deployment configuration moto does not keep. */
+  reconcile(cluster: string, service: string, input: Record<string, unknown> = {}): Promise<void> {
     const key = `${cluster}|${service.split('/').pop() ?? service}`;
-    const next = (this.#queues.get(key) ?? Promise.resolve()).then(() => this.#reconcileNow(cluster, service));
+    const circuitBreaker = circuitBreakerOf(input);
+    if (circuitBreaker !== undefined) this.#circuitBreakers.set(key, circuitBreaker);
+    const next = (this.#queues.get(key) ?? Promise.resolve()).then(() => this.#reconcileNow(cluster, service, this.#circuitBreakers.get(key) ?? false));
     const settled = next.catch((error: unknown) => console.error(`[local-runtime] reconciling ${service} failed:`, error));
     this.#queues.set(key, settled);
     return settled;
   }
 
-  async #reconcileNow(cluster: string, serviceName: string): Promise<void> {
+  async #reconcileNow(cluster: string, serviceName: string, circuitBreaker: boolean): Promise<void> {
     const described = await this.#deps.ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }));
     const service = described.services?.[0];
     const serviceArn = service?.serviceArn ?? described.failures?.[0]?.arn;
@@ -122,14 +150,29 @@ export class ServiceReconciler {
     if (!changes) return;
 
     if (deploymentId) await this.#deps.emitter.emit(deploymentStateChangeEvent(ref, 'SERVICE_DEPLOYMENT_IN_PROGRESS', deploymentId, new Date()));
-    await Promise.all([
-      ...plans.map(({ group, plan }) => this.#apply(group, plan)),
-      ...vanished.map((key) => this.#stopAll(key, known)),
+    const [applied] = await Promise.all([
+      Promise.all(plans.map(({ group, plan }) => this.#apply(ref, group, plan))),
+      Promise.all(vanished.map((key) => this.#stopAll(key, known))),
     ]);
+    await this.#deps.emitter.emit(this.#closingEvents(ref, deploymentId, circuitBreaker, applied));
+  }
+
+  /**
+   * Steady state (and a completed deployment) when every task could be placed and started. With the circuit breaker
+   * on, a deployment whose new tasks all failed to start fails (ECS counts failures over several attempts; one
+   * round of them is the local stand-in). Unplaced tasks leave the service short: nothing is steady yet.
+   */
+  #closingEvents(ref: ServiceRef, deploymentId: string | undefined, circuitBreaker: boolean, applied: Applied[]): AwsEvent[] {
+    if (applied.some((result) => result.placementFailed)) return [];
     const done = new Date();
+    const started = applied.flatMap((result) => result.started);
+    const failedToStart = started.filter((taskArn) => this.#deps.lifecycle.get(taskArn)?.stopCode === STOP_CODES.taskFailedToStart);
+    if (deploymentId && circuitBreaker && started.length > 0 && failedToStart.length === started.length) {
+      return [deploymentStateChangeEvent(ref, 'SERVICE_DEPLOYMENT_FAILED', deploymentId, done)];
+    }
     const closing = [serviceSteadyStateEvent(ref, done)];
     if (deploymentId) closing.unshift(deploymentStateChangeEvent(ref, 'SERVICE_DEPLOYMENT_COMPLETED', deploymentId, done));
-    await this.#deps.emitter.emit(closing);
+    return closing;
   }
 
   #running(groupKey: string): { taskArn: string; taskDefinitionArn: string }[] {
@@ -140,12 +183,13 @@ export class ServiceReconciler {
     });
   }
 
-  async #apply(group: TaskGroup, plan: ReconcilePlan): Promise<void> {
+  async #apply(ref: ServiceRef, group: TaskGroup, plan: ReconcilePlan): Promise<Applied> {
     const reason = `Scaling activity initiated by (deployment ${group.startedBy})`;
-    await Promise.all([
+    const [applied] = await Promise.all([
+      this.#start(ref, group, plan.start),
       ...plan.stop.map((taskArn) => this.#deps.lifecycle.stop(taskArn, reason, schedulerStopSteps(reason))),
-      this.#start(group, plan.start),
     ]);
+    return applied;
   }
 
   async #stopAll(groupKey: string, known: Set<string>): Promise<void> {
@@ -157,8 +201,17 @@ export class ServiceReconciler {
     known.delete(groupKey);
   }
 
-  async #start(group: TaskGroup, count: number): Promise<void> {
-    if (count <= 0 || !group.taskDefinition) return;
+  async #start(ref: ServiceRef, group: TaskGroup, count: number): Promise<Applied> {
+    const applied: Applied = { started: [], placementFailed: false };
+    if (count <= 0 || !group.taskDefinition) return applied;
+    const launchType = group.launchType ?? 'FARGATE';
+    const containerInstances = launchType === 'FARGATE' ? [] : await this.#containerInstancesOf(group.clusterArn);
+    const placementFailure = this.#deps.faults.placementFailure(group.taskDefinition, launchType);
+    if (placementFailure !== undefined) {
+      const tried = launchType === 'FARGATE' ? { capacityProviderArns: [capacityProviderArn(ref.serviceArn, 'FARGATE')] } : { containerInstanceArns: containerInstances };
+      await this.#deps.emitter.emit(servicePlacementFailureEvent(ref, placementFailure, tried, new Date()));
+      return { ...applied, placementFailed: true };
+    }
     const networkConfiguration = group.networkConfiguration ?? (await this.#networkFor(group.taskDefinition));
     const members = this.#members.get(group.key) ?? new Set<string>();
     this.#members.set(group.key, members);
@@ -177,9 +230,48 @@ export class ServiceReconciler {
         }),
       );
       const tasks = answer.tasks ?? [];
-      for (const task of tasks) if (task.taskArn) members.add(task.taskArn);
-      await this.#deps.lifecycle.started(tasks, group.launchType ?? 'FARGATE');
+      for (const task of tasks) {
+        if (!task.taskArn) continue;
+        members.add(task.taskArn);
+        applied.started.push(task.taskArn);
+      }
+      // EC2 tasks are spread over the cluster's container instances, in turn.
+      await Promise.all(
+        tasks.map((task) => {
+          const containerInstanceArn = containerInstances[this.#placements++ % Math.max(1, containerInstances.length)];
+          return this.#deps.lifecycle.started([task], { launchType, ...(containerInstanceArn ? { containerInstanceArn } : {}) });
+        }),
+      );
     }
+    return applied;
+  }
+
+  /**
+   * moto places EC2 tasks only with resources it tracks per registered instance, so tasks run as FARGATE in moto
+   * (see #start) and report their launch type; the container instance they report is one of the cluster's, or one
+   * the runtime registers (on an EC2 instance it launches in moto) when the cluster has none.
+   */
+  #containerInstancesOf(clusterArn: string): Promise<string[]> {
+    let instances = this.#containerInstances.get(clusterArn);
+    if (!instances) {
+      instances = this.#listOrRegisterContainerInstances(clusterArn).catch((error: unknown) => {
+        console.error(`[local-runtime] no container instance for ${clusterArn}:`, error);
+        return [];
+      });
+      this.#containerInstances.set(clusterArn, instances);
+    }
+    return instances;
+  }
+
+  async #listOrRegisterContainerInstances(clusterArn: string): Promise<string[]> {
+    const listed = await this.#deps.ecs.send(new ListContainerInstancesCommand({ cluster: clusterArn }));
+    if (listed.containerInstanceArns?.length) return listed.containerInstanceArns;
+    const launched = await this.#deps.ec2.send(new RunInstancesCommand({ ImageId: 'ami-0ecs0local0000000', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1 }));
+    const instance = launched.Instances?.[0];
+    const identity = { instanceId: instance?.InstanceId, availabilityZone: instance?.Placement?.AvailabilityZone, region: clusterArn.split(':')[3] };
+    const registered = await this.#deps.ecs.send(new RegisterContainerInstanceCommand({ cluster: clusterArn, instanceIdentityDocument: JSON.stringify(identity) }));
+    const arn = registered.containerInstance?.containerInstanceArn;
+    return arn ? [arn] : [];
   }
 
   /** moto stores a service's task definition as given (maybe `family`), tasks carry the full ARN. */
@@ -196,6 +288,11 @@ export class ServiceReconciler {
     this.#network ??= defaultNetworkConfiguration(this.#deps.ec2);
     return this.#network;
   }
+}
+
+/** `arn:aws:ecs:<region>:<account>:capacity-provider/<name>`, in the service's region and account. */
+function capacityProviderArn(serviceArn: string, name: string): string {
+  return `${serviceArn.slice(0, serviceArn.indexOf(':service/'))}:capacity-provider/${name}`;
 }
 
 /** What should run for a service: one group per task set (EXTERNAL) or the service itself. */

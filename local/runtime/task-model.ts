@@ -2,11 +2,18 @@
  * Pure ECS task state: what the runtime believes about each task, and the lifecycle steps AWS would
  * report for it. Every step bumps `version` by one, as ECS does per task.
  */
+import { createHash } from 'node:crypto';
 
 export interface ContainerRecord {
   containerArn: string;
   name: string;
   image: string;
+  /** The digest the image resolved to (ECR images only, as ECS reports it). */
+  imageDigest?: string;
+  /** The container's CPU units from the task definition, as a string like ECS (`"0"` when unset). */
+  cpu?: string;
+  /** The container runtime's id, set once the container started. */
+  runtimeId?: string;
   lastStatus: string;
   exitCode?: number;
   reason?: string;
@@ -22,6 +29,11 @@ export interface TaskRecord {
   cpu?: string;
   memory?: string;
   availabilityZone: string;
+  /** EC2 (and EXTERNAL) tasks: the container instance the task was placed on. */
+  containerInstanceArn?: string;
+  /** Fargate tasks: the platform version LATEST resolved to. */
+  platformVersion?: string;
+  capacityProviderName?: string;
   containers: ContainerRecord[];
   attachments: unknown[];
   version: number;
@@ -62,9 +74,28 @@ export interface EcsTaskLike {
   cpu?: string;
   memory?: string;
   availabilityZone?: string;
+  containerInstanceArn?: string;
+  platformVersion?: string;
+  capacityProviderName?: string;
   attachments?: unknown[];
   containers?: { containerArn?: string; name?: string; image?: string }[];
 }
+
+/** What the runtime learns about a new task besides RunTask's answer: sizing, placement, resolved image digests. */
+export interface TaskExtras {
+  cpu?: string;
+  memory?: string;
+  launchType?: string;
+  availabilityZone?: string;
+  containerInstanceArn?: string;
+  /** Container name → CPU units from the task definition. */
+  containerCpu?: Record<string, string>;
+  /** Image reference → digest, for the images that resolved. */
+  imageDigests?: Record<string, string>;
+}
+
+/** Fargate answers `LATEST` with the version it resolves to (docs: "Fargate platform versions"). */
+export const FARGATE_LATEST_PLATFORM_VERSION = '1.4.0';
 
 export const STOP_CODES = {
   userInitiated: 'UserInitiated',
@@ -76,29 +107,38 @@ export const STOP_CODES = {
 export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
 /** A task as it is created: PROVISIONING is version 1, the first event ECS emits. */
-export function newTaskRecord(
-  task: EcsTaskLike,
-  now: Date,
-  extra: { cpu?: string; memory?: string; launchType?: string; availabilityZone?: string } = {},
-): TaskRecord {
+export function newTaskRecord(task: EcsTaskLike, now: Date, extra: TaskExtras = {}): TaskRecord {
   const taskArn = required(task.taskArn, 'taskArn');
+  const launchType = extra.launchType ?? task.launchType ?? 'FARGATE';
+  const platformVersion = launchType === 'FARGATE' ? (task.platformVersion && task.platformVersion !== 'LATEST' ? task.platformVersion : FARGATE_LATEST_PLATFORM_VERSION) : undefined;
+  const containerInstanceArn = launchType === 'FARGATE' ? undefined : (task.containerInstanceArn ?? extra.containerInstanceArn);
   return {
     taskArn,
     clusterArn: required(task.clusterArn, 'clusterArn'),
     taskDefinitionArn: required(task.taskDefinitionArn, 'taskDefinitionArn'),
     group: task.group ?? '',
-    launchType: extra.launchType ?? task.launchType ?? 'FARGATE',
+    launchType,
     startedBy: task.startedBy ?? '',
     cpu: task.cpu ?? extra.cpu,
     memory: task.memory ?? extra.memory,
     availabilityZone: task.availabilityZone ?? extra.availabilityZone ?? 'us-east-1a',
+    ...(containerInstanceArn ? { containerInstanceArn } : {}),
+    ...(platformVersion ? { platformVersion } : {}),
+    ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
     attachments: task.attachments ?? [],
-    containers: (task.containers ?? []).map((container, index) => ({
-      containerArn: containerArnFor(taskArn, container.containerArn, index),
-      name: container.name ?? `container-${index}`,
-      image: container.image ?? '',
-      lastStatus: 'PENDING',
-    })),
+    containers: (task.containers ?? []).map((container, index) => {
+      const name = container.name ?? `container-${index}`;
+      const image = container.image ?? '';
+      const imageDigest = extra.imageDigests?.[image];
+      return {
+        containerArn: containerArnFor(taskArn, container.containerArn, index),
+        name,
+        image,
+        ...(imageDigest ? { imageDigest } : {}),
+        cpu: extra.containerCpu?.[name] ?? '0',
+        lastStatus: 'PENDING',
+      };
+    }),
     version: 1,
     lastStatus: 'PROVISIONING',
     desiredStatus: 'RUNNING',
@@ -149,6 +189,7 @@ function stampTimes(task: TaskRecord, status: string, now: Date): void {
 function containerAfter(container: ContainerRecord, step: TaskStep): ContainerRecord {
   const status = containerStatusFor(step.lastStatus, container.lastStatus);
   const next: ContainerRecord = { ...container, lastStatus: status };
+  if (status === 'RUNNING') next.runtimeId ??= runtimeIdFor(container.containerArn);
   if (status === 'STOPPED') next.exitCode = step.exitCode ?? container.exitCode ?? 0;
   if (step.containerReason) next.reason = step.containerReason;
   return next;
@@ -160,6 +201,26 @@ export function containerStatusFor(taskStatus: string, current: string): string 
   if (taskStatus === 'STOPPED') return 'STOPPED';
   if (taskStatus === 'PROVISIONING' || taskStatus === 'PENDING' || taskStatus === 'ACTIVATING') return 'PENDING';
   return current;
+}
+
+/** A Docker-style 64-hex id, stable per container. */
+export function runtimeIdFor(containerArn: string): string {
+  return createHash('sha256').update(containerArn).digest('hex');
+}
+
+/**
+ * An attachment's status as task events report it along the lifecycle: the network interface is created while the
+ * task provisions, attached while it runs, deleted once it stopped (what DescribeTasks answers at other times).
+ */
+export function attachmentStatusFor(taskStatus: string, described: string | undefined): string | undefined {
+  if (taskStatus === 'PROVISIONING') return 'PRECREATED';
+  if (taskStatus === 'DEPROVISIONING' || taskStatus === 'STOPPED') return 'DELETED';
+  return described;
+}
+
+/** DescribeTasks names an awsvpc network interface `ElasticNetworkInterface`; task events name it `eni`. */
+export function eventAttachmentType(type: string | undefined): string | undefined {
+  return type === 'ElasticNetworkInterface' ? 'eni' : type;
 }
 
 /** PROVISIONING (the record's own version 1) is followed by these to reach RUNNING. */

@@ -4,11 +4,13 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type NetworkConfiguration } from '@aws-sdk/client-ecs';
 
 export interface UpstreamClients {
   ecs: ECSClient;
   ec2: EC2Client;
+  ecr: ECRClient;
   cloudwatch: CloudWatchClient;
   destroy(): void;
 }
@@ -18,14 +20,17 @@ export function createUpstreamClients(endpoint: string, region = 'us-east-1'): U
   const config = { endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
   const ecs = new ECSClient(config);
   const ec2 = new EC2Client(config);
+  const ecr = new ECRClient(config);
   const cloudwatch = new CloudWatchClient(config);
   return {
     ecs,
     ec2,
+    ecr,
     cloudwatch,
     destroy() {
       ecs.destroy();
       ec2.destroy();
+      ecr.destroy();
       cloudwatch.destroy();
     },
   };

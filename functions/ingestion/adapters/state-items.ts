@@ -1,12 +1,12 @@
 import { expiresAt, serviceKey, type StateItem } from '../../kernel/store/state-items.ts';
-import type { ImagePush } from '../domain/image-push.ts';
+import type { ImageDeletion, ImagePush } from '../domain/image-push.ts';
 import type { EcsDeploymentState, ServiceAction } from '../domain/service-events.ts';
 import type { TaskState } from '../domain/task-state.ts';
 
 /** Ingestion's items in the state table (docs/decisions/0002): tasks, image tags, ECS deployments, service actions. */
 
 /** How long history items live after they stop changing; DynamoDB TTL deletes them (free of charge). */
-export const RETENTION_DAYS = { stoppedTask: 30, ecsDeployment: 90, serviceAction: 30 } as const;
+export const RETENTION_DAYS = { stoppedTask: 30, ecsDeployment: 90, serviceAction: 30, deletedImage: 30 } as const;
 
 export function taskKey(taskArn: string): { pk: string; sk: string } {
   return { pk: `TASK#${taskArn}`, sk: 'STATE' };
@@ -34,14 +34,33 @@ export function taskItem(task: TaskState): StateItem {
   return item;
 }
 
+/** A tag's item, or a digest's for an image pushed (or deleted) without a tag. */
+export function imageKey(image: Pick<ImagePush, 'repository' | 'digest' | 'tag'>): { pk: string; sk: string } {
+  return { pk: `REPOSITORY#${image.repository}`, sk: image.tag === undefined ? `DIGEST#${image.digest}` : `TAG#${image.tag}` };
+}
+
 export function imageTagItem(push: ImagePush): StateItem {
   return {
-    pk: `REPOSITORY#${push.repository}`,
-    sk: push.tag === undefined ? `DIGEST#${push.digest}` : `TAG#${push.tag}`,
+    ...imageKey(push),
     kind: 'image',
     ...push,
     gsi1pk: `REPOSITORY#${push.repository}`,
     gsi1sk: `PUSH#${push.pushedAt}`,
+  };
+}
+
+/**
+ * A deleted tag replaces its item with a tombstone: it no longer points at an image, and its `deletedAt` keeps an
+ * older push that arrives late from bringing it back. It leaves the repository's push history (no index keys) and
+ * expires once no delayed push can still arrive.
+ */
+export function imageDeletionItem(deletion: ImageDeletion): StateItem {
+  return {
+    ...imageKey(deletion),
+    kind: 'image',
+    ...deletion,
+    deleted: true,
+    expiresAt: expiresAt(deletion.deletedAt, RETENTION_DAYS.deletedImage),
   };
 }
 

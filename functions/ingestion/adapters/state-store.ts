@@ -3,14 +3,14 @@ import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClie
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
 import type { RejectedEventIdentity } from '../../kernel/envelope.ts';
-import type { ImagePush } from '../domain/image-push.ts';
+import type { ImageDeletion, ImagePush } from '../domain/image-push.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 import { notificationItem, rejectedCounterKey, rejectedEventItem, type StateItem } from '../../kernel/store/state-items.ts';
 import type { EcsDeploymentState, ServiceAction } from '../domain/service-events.ts';
 import type { WriteOutcome } from '../../kernel/lambda/event-handler.ts';
 import { compareTaskVersions, type TaskState } from '../domain/task-state.ts';
-import { ecsDeploymentItem, imageTagItem, serviceActionItem, taskItem, taskKey } from './state-items.ts';
+import { ecsDeploymentItem, imageDeletionItem, imageTagItem, serviceActionItem, taskItem, taskKey } from './state-items.ts';
 
 const TRANSACTION_CONFLICT_ATTEMPTS = 6;
 
@@ -65,11 +65,24 @@ export class StateStore {
     return { outcome: compareTaskVersions(typeof current?.['version'] === 'number' ? current['version'] : undefined, task.version) };
   }
 
-  /** Points the tag at the pushed digest unless a later push of the same tag is already recorded. */
+  /**
+   * Points the tag at the pushed digest unless a later push or deletion of the tag is already recorded. ECR event
+   * times have whole seconds; within one second a deletion of another digest came before this push (the tag still
+   * pointed at the deleted image when it was deleted), a deletion of this digest after it.
+   */
   async recordImagePush(push: ImagePush): Promise<WriteOutcome> {
     return this.putNewestEvent(imageTagItem(push), push.eventId, {
-      ConditionExpression: 'attribute_not_exists(pk) OR pushedAt < :time OR (pushedAt = :time AND eventId <> :eventId)',
-      ExpressionAttributeValues: { ':time': push.pushedAt, ':eventId': push.eventId },
+      ConditionExpression:
+        'attribute_not_exists(pk) OR pushedAt < :time OR (pushedAt = :time AND eventId <> :eventId) OR deletedAt < :time OR (deletedAt = :time AND digest <> :digest)',
+      ExpressionAttributeValues: { ':time': push.pushedAt, ':eventId': push.eventId, ':digest': push.digest },
+    });
+  }
+
+  /** Marks the tag deleted unless a later push or deletion of it is already recorded (same-second rule as above). */
+  async recordImageDeletion(deletion: ImageDeletion): Promise<WriteOutcome> {
+    return this.putNewestEvent(imageDeletionItem(deletion), deletion.eventId, {
+      ConditionExpression: 'attribute_not_exists(pk) OR pushedAt < :time OR (pushedAt = :time AND digest = :digest) OR deletedAt < :time',
+      ExpressionAttributeValues: { ':time': deletion.deletedAt, ':digest': deletion.digest },
     });
   }
 

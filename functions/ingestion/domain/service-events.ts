@@ -1,7 +1,17 @@
 import { clusterNameFromArn, clusterNameFromServiceArn, serviceNameFromArn } from '../../kernel/arns.ts';
 import { MalformedEventError } from '../../kernel/errors.ts';
 import { readEnvelope, type EventEnvelope } from '../../kernel/envelope.ts';
-import { assignDefined, readArray, readOneOf, readOptionalString, readString, readTimestamp } from '../../kernel/validate.ts';
+import {
+  assignDefined,
+  keptString,
+  keptStrings,
+  preview,
+  readKeyString,
+  readOneOf,
+  readOptionalString,
+  readString,
+  readTimestamp,
+} from '../../kernel/validate.ts';
 
 /** Readers for the two ECS service-level events: `ECS Deployment State Change` and `ECS Service Action`. */
 
@@ -22,6 +32,7 @@ export interface EcsDeploymentState {
   eventType: EcsEventType;
   /** Orders events that share an updatedAt: a terminal state outranks an in-progress one. */
   rank: number;
+  /** Why, in ECS's words: e.g. "ECS deployment circuit breaker: task failed to start." for a failed deployment. */
   reason?: string;
   updatedAt: string;
   eventId: string;
@@ -35,15 +46,15 @@ export function parseDeploymentStateChange(event: unknown): EcsDeploymentState {
   if (cluster === undefined) {
     throw new MalformedEventError('event.resources[0]', 'must be a long-format service ARN (service/<cluster>/<service>)');
   }
-  const eventName = readString(detail, 'eventName', 'detail');
+  const eventName = readKeyString(detail, 'eventName', 'detail');
   if (!eventName.startsWith('SERVICE_DEPLOYMENT_')) {
-    throw new MalformedEventError('detail.eventName', `must be a SERVICE_DEPLOYMENT_* event name (got "${eventName}")`);
+    throw new MalformedEventError('detail.eventName', `must be a SERVICE_DEPLOYMENT_* event name (got ${preview(eventName)})`);
   }
   const state: EcsDeploymentState = {
     cluster,
     service: serviceNameFromArn(serviceArn, 'event.resources[0]'),
     serviceArn,
-    deploymentId: readString(detail, 'deploymentId', 'detail'),
+    deploymentId: readKeyString(detail, 'deploymentId', 'detail'),
     eventName,
     eventType: readOneOf(detail, 'eventType', 'detail', EVENT_TYPES),
     rank: eventName.endsWith('_IN_PROGRESS') ? 1 : 2,
@@ -62,7 +73,15 @@ export interface ServiceAction {
   eventName: string;
   eventType: EcsEventType;
   createdAt: string;
-  reasons: string[];
+  /**
+   * Why, for the events that have one: a placement failure's `RESOURCE:CPU`, `RESOURCE:MEMORY`, `RESOURCE:FARGATE`…,
+   * a configuration failure's cause.
+   */
+  reason?: string;
+  clusterArn?: string;
+  /** Where ECS tried to place tasks: the capacity providers or container instances it names. */
+  capacityProviderArns?: string[];
+  containerInstanceArns?: string[];
   eventId: string;
 }
 
@@ -70,18 +89,26 @@ export function parseServiceAction(event: unknown): ServiceAction {
   const envelope = readEnvelope(event, SERVICE_ACTION);
   const detail = envelope.detail;
   const serviceArn = singleServiceArn(envelope);
-  const clusterArn = readString(detail, 'clusterArn', 'detail');
-  const reasons = detail['reasons'] === undefined ? [] : readArray(detail, 'reasons', 'detail').map(String);
-  return {
-    cluster: clusterNameFromArn(clusterArn, 'detail.clusterArn'),
-    service: serviceNameFromArn(serviceArn, 'event.resources[0]'),
+  const service = serviceNameFromArn(serviceArn, 'event.resources[0]');
+  // The cluster is in a long-format service ARN; only the legacy format needs detail.clusterArn for it.
+  const clusterFromArn = clusterNameFromServiceArn(serviceArn, 'event.resources[0]');
+  const clusterArn = clusterFromArn === undefined ? readString(detail, 'clusterArn', 'detail') : keptString(detail, 'clusterArn');
+  const action: ServiceAction = {
+    cluster: clusterFromArn ?? clusterNameFromArn(clusterArn as string, 'detail.clusterArn'),
+    service,
     serviceArn,
-    eventName: readString(detail, 'eventName', 'detail'),
+    eventName: readKeyString(detail, 'eventName', 'detail'),
     eventType: readOneOf(detail, 'eventType', 'detail', EVENT_TYPES),
     createdAt: readTimestamp(detail, 'createdAt', 'detail'),
-    reasons,
     eventId: envelope.id,
   };
+  assignDefined(action, {
+    reason: keptString(detail, 'reason'),
+    clusterArn,
+    capacityProviderArns: keptStrings(detail, 'capacityProviderArns'),
+    containerInstanceArns: keptStrings(detail, 'containerInstanceArns'),
+  });
+  return action;
 }
 
 function singleServiceArn(envelope: EventEnvelope): string {

@@ -5,7 +5,8 @@ import { taskFailure, type TaskState } from './task-state.ts';
 export function taskFailedNotification(task: TaskState): Notification | undefined {
   const reason = taskFailure(task);
   if (reason === undefined) return undefined;
-  const which = task.service === undefined ? `Task ${task.family}:${task.revision}` : `A task of service ${task.service}`;
+  const definition = task.revision === undefined ? task.family : `${task.family}:${task.revision}`;
+  const which = task.service === undefined ? `Task ${definition}` : `A task of service ${task.service}`;
   const notification: Notification = {
     id: `task-failed#${task.taskArn}`,
     kind: 'task-failed',

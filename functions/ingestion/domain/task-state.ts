@@ -3,13 +3,19 @@ import { MalformedEventError } from '../../kernel/errors.ts';
 import { readEnvelope } from '../../kernel/envelope.ts';
 import {
   assignDefined,
-  readArray,
+  isObject,
+  keptString,
+  keptTimestamp,
+  preview,
   readInteger,
+  readKeyString,
   readObject,
   readOptionalInteger,
+  readOptionalKeyString,
   readOptionalString,
   readOptionalTimestamp,
   readString,
+  type JsonObject,
 } from '../../kernel/validate.ts';
 
 /** ECS task lifecycle statuses, in lifecycle order (AWS: "Amazon ECS task lifecycle"). */
@@ -31,8 +37,20 @@ export interface ContainerState {
   lastStatus: string;
   exitCode?: number;
   reason?: string;
+  containerArn?: string;
   image?: string;
+  /** Returned for images hosted in ECR: what the container actually runs, whatever its tag points at now. */
   imageDigest?: string;
+  runtimeId?: string;
+  healthStatus?: string;
+}
+
+/** A task attachment as ECS reports it (`eni` for an awsvpc network interface, `elb`, Service Connect…). */
+export interface TaskAttachment {
+  id?: string;
+  type?: string;
+  status?: string;
+  details?: { name: string; value: string }[];
 }
 
 /** One ECS task as its newest ingested `ECS Task State Change` event describes it. */
@@ -45,15 +63,14 @@ export interface TaskState {
   group?: string;
   taskDefinitionArn: string;
   family: string;
-  revision: number;
+  /** Absent when the event names the task definition by family alone. */
+  revision?: number;
   lastStatus: TaskStatus;
   desiredStatus: TaskStatus;
   /** ECS increments this on every state change of the task; it orders events that EventBridge may reorder. */
   version: number;
-  launchType?: string;
+  /** The deployment or task set that started the task (`ecs-svc/…`), or what RunTask was given. */
   startedBy?: string;
-  createdAt?: string;
-  startedAt?: string;
   stoppedAt?: string;
   stopCode?: string;
   stoppedReason?: string;
@@ -61,52 +78,92 @@ export interface TaskState {
   /** When ECS made this change (detail.updatedAt, else the event time). */
   updatedAt: string;
   eventId: string;
+  // Descriptive: kept when present, never decisive (see keptString in kernel/validate.ts).
+  launchType?: string;
+  capacityProviderName?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  /** EC2 (and EXTERNAL) tasks: the container instance the task was placed on. */
+  containerInstanceArn?: string;
+  availabilityZone?: string;
+  cpu?: string;
+  memory?: string;
+  connectivity?: string;
+  healthStatus?: string;
+  createdAt?: string;
+  startedAt?: string;
+  stoppingAt?: string;
+  executionStoppedAt?: string;
+  attachments?: TaskAttachment[];
 }
 
 export const TASK_STATE_CHANGE = { source: 'aws.ecs', detailType: 'ECS Task State Change' } as const;
 
+/**
+ * Reads what decisions need strictly (identity, status, version, ownership, stop codes, exit codes) and keeps the rest
+ * of AWS's task shape when present (docs/decisions/0012-event-shapes.md). Values that go into keys are bounded.
+ */
 export function parseTaskStateChange(event: unknown): TaskState {
   const envelope = readEnvelope(event, TASK_STATE_CHANGE);
   const detail = envelope.detail;
   const clusterArn = readString(detail, 'clusterArn', 'detail');
   const taskDefinitionArn = readString(detail, 'taskDefinitionArn', 'detail');
-  const group = readOptionalString(detail, 'group', 'detail');
-  const service = serviceNameFromGroup(group);
+  const group = readOptionalKeyString(detail, 'group', 'detail');
   const definition = taskDefinitionFromArn(taskDefinitionArn, 'detail.taskDefinitionArn');
   const task: TaskState = {
-    taskArn: readString(detail, 'taskArn', 'detail'),
+    taskArn: readKeyString(detail, 'taskArn', 'detail'),
     clusterArn,
     cluster: clusterNameFromArn(clusterArn, 'detail.clusterArn'),
     taskDefinitionArn,
     family: definition.family,
-    revision: definition.revision,
     lastStatus: readStatus(detail, 'lastStatus'),
     desiredStatus: readStatus(detail, 'desiredStatus'),
     version: readInteger(detail, 'version', 'detail'),
-    containers: readArray(detail, 'containers', 'detail').map(readContainer),
+    containers: readContainers(detail),
     updatedAt: readOptionalTimestamp(detail, 'updatedAt', 'detail') ?? envelope.time,
     eventId: envelope.id,
   };
   assignDefined(task, {
-    service,
+    revision: definition.revision,
+    service: serviceNameFromGroup(group),
     group,
-    launchType: readOptionalString(detail, 'launchType', 'detail'),
-    startedBy: readOptionalString(detail, 'startedBy', 'detail'),
-    createdAt: readOptionalTimestamp(detail, 'createdAt', 'detail'),
-    startedAt: readOptionalTimestamp(detail, 'startedAt', 'detail'),
+    startedBy: readOptionalKeyString(detail, 'startedBy', 'detail') || undefined,
     stoppedAt: readOptionalTimestamp(detail, 'stoppedAt', 'detail'),
     stopCode: readOptionalString(detail, 'stopCode', 'detail'),
     stoppedReason: readOptionalString(detail, 'stoppedReason', 'detail'),
+    launchType: keptString(detail, 'launchType'),
+    capacityProviderName: keptString(detail, 'capacityProviderName'),
+    platformVersion: keptString(detail, 'platformVersion'),
+    platformFamily: keptString(detail, 'platformFamily'),
+    containerInstanceArn: keptString(detail, 'containerInstanceArn'),
+    availabilityZone: keptString(detail, 'availabilityZone'),
+    cpu: keptString(detail, 'cpu'),
+    memory: keptString(detail, 'memory'),
+    connectivity: keptString(detail, 'connectivity'),
+    healthStatus: keptString(detail, 'healthStatus'),
+    createdAt: keptTimestamp(detail, 'createdAt'),
+    startedAt: keptTimestamp(detail, 'startedAt'),
+    stoppingAt: keptTimestamp(detail, 'stoppingAt'),
+    executionStoppedAt: keptTimestamp(detail, 'executionStoppedAt'),
+    attachments: keptAttachments(detail['attachments']),
   });
   return task;
 }
 
-function readStatus(detail: Record<string, unknown>, key: string): TaskStatus {
+function readStatus(detail: JsonObject, key: string): TaskStatus {
   const value = readString(detail, key, 'detail');
   if (!(TASK_STATUSES as readonly string[]).includes(value)) {
-    throw new MalformedEventError(`detail.${key}`, `must be an ECS task status (got "${value}")`);
+    throw new MalformedEventError(`detail.${key}`, `must be an ECS task status (got ${preview(value)})`);
   }
   return value as TaskStatus;
+}
+
+/** Containers decide whether a task failed (exit codes), so when present they must have the documented shape. */
+function readContainers(detail: JsonObject): ContainerState[] {
+  const containers = detail['containers'];
+  if (containers === undefined || containers === null) return [];
+  if (!Array.isArray(containers)) throw new MalformedEventError('detail.containers', 'must be an array');
+  return containers.map(readContainer);
 }
 
 function readContainer(value: unknown, index: number): ContainerState {
@@ -119,10 +176,29 @@ function readContainer(value: unknown, index: number): ContainerState {
   assignDefined(state, {
     exitCode: readOptionalInteger(container, 'exitCode', field),
     reason: readOptionalString(container, 'reason', field),
-    image: readOptionalString(container, 'image', field),
-    imageDigest: readOptionalString(container, 'imageDigest', field),
+    containerArn: keptString(container, 'containerArn'),
+    image: keptString(container, 'image'),
+    imageDigest: keptString(container, 'imageDigest'),
+    runtimeId: keptString(container, 'runtimeId'),
+    healthStatus: keptString(container, 'healthStatus'),
   });
   return state;
+}
+
+function keptAttachments(value: unknown): TaskAttachment[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const attachments = value.filter(isObject).map((attachment) => {
+    const kept: TaskAttachment = {};
+    const details = Array.isArray(attachment['details'])
+      ? attachment['details'].filter(isObject).flatMap((detail) => {
+          const name = keptString(detail, 'name');
+          return name === undefined || typeof detail['value'] !== 'string' ? [] : [{ name, value: detail['value'] }];
+        })
+      : undefined;
+    assignDefined(kept, { id: keptString(attachment, 'id'), type: keptString(attachment, 'type'), status: keptString(attachment, 'status'), details });
+    return kept;
+  });
+  return attachments.length > 0 ? attachments : undefined;
 }
 
 export type VersionVerdict = 'apply' | 'duplicate' | 'stale';

@@ -1,4 +1,4 @@
-import { parseImagePush, type ImagePush } from '../domain/image-push.ts';
+import { parseImageAction, type ImagePush } from '../domain/image-push.ts';
 import { ConfigLookups } from '../../config/index.ts';
 import { deployLauncher, deploymentIdFor, pinnedImageUri, servicesTrackingPush } from '../../deploy/index.ts';
 import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
@@ -7,10 +7,11 @@ import { defaultDependencies } from './dependencies.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
 /**
- * `ECR Image Action` (PUSH, SUCCESS) → the digest each tag points at, then one deploy request per service tracking the
- * repository and tag. A stale push (an older image of the tag) deploys nothing; a duplicate is requested again, which
- * is a no-op unless its deploy never started (a retried invocation). The services tracking the repository come from
- * their lookup items (one Query), not from reading every configuration.
+ * `ECR Image Action` (PUSH or DELETE, SUCCESS) → the digest each tag points at, or that it was deleted. A push then
+ * requests one deploy per service tracking the repository and tag: a stale push (older than what the tag saw since)
+ * deploys nothing; a duplicate is requested again, which is a no-op unless its deploy never started (a retried
+ * invocation). A deletion only marks the tag: it never starts a deploy.
+ * The services tracking the repository come from their lookup items (one Query), not from reading every configuration.
  */
 const { store, logger } = defaultDependencies();
 const { launcher } = deployLauncher();
@@ -38,10 +39,11 @@ async function requestDeploys(push: ImagePush, requestedAt: string): Promise<voi
 }
 
 export const handler = ingestionHandler({
-  parse: (event) => ({ push: parseImagePush(event), receivedAt: new Date().toISOString() }),
-  apply: async ({ push, receivedAt }) => {
-    const outcome = await store.recordImagePush(push);
-    if (outcome !== 'stale') await requestDeploys(push, receivedAt);
+  parse: (event) => ({ image: parseImageAction(event), receivedAt: new Date().toISOString() }),
+  apply: async ({ image, receivedAt }) => {
+    if (image.action === 'DELETE') return store.recordImageDeletion(image);
+    const outcome = await store.recordImagePush(image);
+    if (outcome !== 'stale') await requestDeploys(image, receivedAt);
     return outcome;
   },
   store,

@@ -1,18 +1,28 @@
 import { createHash } from 'node:crypto';
 import { readEnvelope } from '../../kernel/envelope.ts';
-import { isObject, readObject, readOptionalString, readString, readTimestamp } from '../../kernel/validate.ts';
+import { isObject, keptString, readKeyString, readObject, readOptionalString, readString, readTimestamp, type JsonObject } from '../../kernel/validate.ts';
 
-/** A `CloudWatch Alarm State Change` event (CloudWatch User Guide, "Alarm events and EventBridge"). */
+/**
+ * What kind of alarm changed state, told from the event itself (CloudWatch User Guide, "Alarm events and
+ * EventBridge", has a sample of each): a single-metric alarm, a metric-math alarm, an anomaly-detection alarm (a
+ * metric compared with an `ANOMALY_DETECTION_BAND` expression), or a composite alarm (an `alarmRule` over other alarms).
+ */
+export type AlarmKind = 'metric' | 'metric-math' | 'anomaly-detection' | 'composite';
+
+/** A `CloudWatch Alarm State Change` event. */
 export interface AlarmStateChange {
   eventId: string;
   alarmName: string;
   alarmArn: string;
+  kind: AlarmKind;
   state: string;
   previousState: string;
   /** When the alarm entered `state`: together with the alarm ARN it identifies one transition. */
   stateTimestamp: string;
-  /** `state.reasonData.recentDatapoints`, when CloudWatch included them. */
+  /** `state.reasonData.recentDatapoints`, when CloudWatch included them (metric alarms of every kind but composite). */
   recentDatapoints?: number[];
+  /** Composite alarms: the alarms whose change caused this one (`state.reasonData.triggeringAlarms[].arn`). */
+  triggeringAlarmArns?: string[];
 }
 
 export function parseAlarmStateChange(event: unknown): AlarmStateChange {
@@ -20,35 +30,65 @@ export function parseAlarmStateChange(event: unknown): AlarmStateChange {
   const detail = envelope.detail;
   const state = readObject(detail['state'], 'detail.state');
   const previous = readObject(detail['previousState'], 'detail.previousState');
-  const alarmName = readString(detail, 'alarmName', 'detail');
+  const alarmName = readKeyString(detail, 'alarmName', 'detail');
+  const reasonData = jsonObject(readOptionalString(state, 'reasonData', 'detail.state'));
   const change: AlarmStateChange = {
     eventId: envelope.id,
     alarmName,
     alarmArn: envelope.resources[0] ?? `arn:aws:cloudwatch:${envelope.region}:${envelope.account}:alarm:${alarmName}`,
+    kind: alarmKind(isObject(detail['configuration']) ? detail['configuration'] : {}, reasonData),
     state: readString(state, 'value', 'detail.state'),
     previousState: readString(previous, 'value', 'detail.previousState'),
     stateTimestamp: readTimestamp(state, 'timestamp', 'detail.state'),
   };
-  const datapoints = recentDatapoints(readOptionalString(state, 'reasonData', 'detail.state'));
+  const datapoints = recentDatapoints(reasonData);
   if (datapoints) change.recentDatapoints = datapoints;
+  const triggering = triggeringAlarmArns(reasonData);
+  if (triggering) change.triggeringAlarmArns = triggering;
   return change;
 }
 
+/** The configuration says it; reasonData (also in every sample) says it when a configuration is missing. */
+function alarmKind(configuration: JsonObject, reasonData: JsonObject | undefined): AlarmKind {
+  if (typeof configuration['alarmRule'] === 'string' || Array.isArray(reasonData?.['triggeringAlarms'])) return 'composite';
+  const expressions = (Array.isArray(configuration['metrics']) ? configuration['metrics'] : []).filter(isObject).flatMap((metric) => keptString(metric, 'expression') ?? []);
+  if (expressions.some((expression) => /ANOMALY_DETECTION_BAND\s*\(/i.test(expression)) || reasonData?.['recentUpperThresholds'] !== undefined) return 'anomaly-detection';
+  return expressions.length > 0 ? 'metric-math' : 'metric';
+}
+
 /**
- * reasonData is a JSON document inside a string; CloudWatch puts the datapoints it evaluated in `recentDatapoints`.
- * Anything else (absent, not JSON, another shape) just means the metric is read from CloudWatch instead.
+ * Why this alarm's transitions cannot drive step scaling, or undefined when they can. Steps are measured from the
+ * alarm's metric and its static threshold (docs/decisions/0006): a composite alarm has neither, and an
+ * anomaly-detection alarm's threshold is a band that moves with the metric.
  */
-function recentDatapoints(reasonData: string | undefined): number[] | undefined {
-  if (!reasonData) return undefined;
-  let parsed: unknown;
+export function unscalableAlarmReason(change: Pick<AlarmStateChange, 'kind' | 'alarmName'>): string | undefined {
+  if (change.kind === 'composite') return `${change.alarmName} is a composite alarm: it has no metric or threshold to measure scaling steps from`;
+  if (change.kind === 'anomaly-detection') return `${change.alarmName} is an anomaly-detection alarm: its threshold is a moving band, not a static threshold to measure scaling steps from`;
+  return undefined;
+}
+
+/** reasonData is a JSON document inside a string. Absent, not JSON, another shape: nothing is read from it. */
+function jsonObject(text: string | undefined): JsonObject | undefined {
+  if (!text) return undefined;
   try {
-    parsed = JSON.parse(reasonData);
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
-  const points = isObject(parsed) ? parsed['recentDatapoints'] : undefined;
+}
+
+/** CloudWatch puts the datapoints it evaluated in `recentDatapoints`; without them the metric is read from CloudWatch. */
+function recentDatapoints(reasonData: JsonObject | undefined): number[] | undefined {
+  const points = reasonData?.['recentDatapoints'];
   if (!Array.isArray(points) || points.length === 0 || !points.every((point) => typeof point === 'number' && Number.isFinite(point))) return undefined;
   return points as number[];
+}
+
+function triggeringAlarmArns(reasonData: JsonObject | undefined): string[] | undefined {
+  const alarms = reasonData?.['triggeringAlarms'];
+  const arns = Array.isArray(alarms) ? alarms.filter(isObject).flatMap((alarm) => keptString(alarm, 'arn') ?? []) : [];
+  return arns.length > 0 ? arns : undefined;
 }
 
 /** Step Functions execution names: 1–80 characters of letters, digits, hyphens and underscores. */

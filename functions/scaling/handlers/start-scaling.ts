@@ -2,7 +2,7 @@ import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.
 import { ConfigLookups } from '../../config/index.ts';
 import { ScalingExecutions } from '../adapters/scaling-executions.ts';
 import { readTableNames, requireSetting } from '../../kernel/environment.ts';
-import { parseAlarmStateChange, scalingExecutionName, type AlarmStateChange } from '../domain/alarm-state.ts';
+import { parseAlarmStateChange, scalingExecutionName, unscalableAlarmReason, type AlarmStateChange } from '../domain/alarm-state.ts';
 import { defaultDependencies } from '../../ingestion/index.ts';
 import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
 
@@ -10,6 +10,7 @@ import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
  * `CloudWatch Alarm State Change` (to ALARM) → one step-scaling execution per configured service whose policy names
  * the alarm, found by the alarm's lookup items (one Query, no configuration read). The execution name is derived from
  * the alarm transition, so a redelivered event starts nothing new.
+ * Composite and anomaly-detection alarms cannot drive step scaling: a policy naming one starts nothing, with a warning.
  */
 const { store, logger } = defaultDependencies();
 const lookups = new ConfigLookups(sharedDocumentClient(), readTableNames(process.env).state);
@@ -18,6 +19,15 @@ const executions = new ScalingExecutions(sharedSfnClient(), requireSetting(proce
 async function startScaling(change: AlarmStateChange): Promise<'apply' | 'duplicate'> {
   const services = await lookups.servicesScalingOn(change.alarmName);
   if (services.length === 0) logger.info('No service scales on this alarm', { alarmName: change.alarmName });
+  const unscalable = unscalableAlarmReason(change);
+  if (unscalable !== undefined && services.length > 0) {
+    logger.warn('Scaling policies name an alarm that cannot drive step scaling', {
+      alarmName: change.alarmName,
+      reason: unscalable,
+      services: services.map(({ cluster, service }) => `${cluster}/${service}`),
+    });
+    return 'apply';
+  }
   const started = await Promise.all(
     services.map(({ cluster, service }) =>
       executions.start(scalingExecutionName(change, cluster, service), {

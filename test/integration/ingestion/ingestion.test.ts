@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { BatchDeleteImageCommand, CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConfigStore } from '../../../functions/config/index.ts';
 import { sharedDocumentClient } from '../../../functions/kernel/aws/clients.ts';
 import { taskKey } from '../../../functions/ingestion/adapters/state-items.ts';
+import { createBlueGreenService, deployExecutions } from '../../../local/sample-blue-green.ts';
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
-import { deploymentStateChange, imagePush, serviceAction, taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
+import { deploymentStateChange, imageDeletion, imagePush, placementFailure, serviceAction, taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
 import { MINIMAL_DEPLOY } from '../../fixtures/deploy-config.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, readsAmong, recordHandlerDynamoCalls, scanAll, useDeployedStack } from '../support.ts';
 
@@ -144,6 +145,24 @@ describe('rejected events', () => {
     assert.ok(stack.aws.runtime.invocations.every((call) => call.ok), 'a malformed event is acknowledged, not retried');
   });
 
+  it('rejects an event whose task ARN is too long for a key at once: recorded once, no retry, a short reason', async () => {
+    const oversized = taskStateChange({ taskArn: taskArn('x'.repeat(200_000)) }, { resources: [] });
+    await putEvents(stack.events, [oversized]);
+    await stack.aws.runtime.idle(30_000);
+
+    const invocations = stack.aws.runtime.invocations.filter((call) => call.functionName.endsWith('-ingestTaskState'));
+    assert.deepEqual(invocations.map((call) => ({ attempt: call.attempt, ok: call.ok })), [{ attempt: 1, ok: true }], 'one invocation, acknowledged');
+    const items = await scanAll(stack.documents, STATE_TABLE);
+    assert.deepEqual(items.filter((item) => item['kind'] === 'task'), []);
+    const rejected = items.filter((item) => item['kind'] === 'rejected-event');
+    assert.equal(rejected.length, 1);
+    const reason = String(rejected[0]?.['reason']);
+    assert.match(reason, /^detail\.taskArn is 200045 bytes; a value used in a key may have at most 512 \(it starts "arn:aws:ecs:us-east-1:111122223333:task\/prod\/x+…"\)$/);
+    assert.ok(reason.length < 200, `a ${reason.length}-character reason`);
+    const counter = await getItem(stack.documents, { pk: 'COUNTER#REJECTED_EVENTS', sk: 'aws.ecs#ECS Task State Change' });
+    assert.equal(counter?.['count'], 1);
+  });
+
   it('counts a redelivered malformed event (same id) only once', async () => {
     const lambda = new LambdaClient(stack.aws.clientConfig);
     const malformed = taskStateChange({ lastStatus: 'EXPLODED' }, { id: 'redelivered-1' });
@@ -175,11 +194,18 @@ describe('service and image events', () => {
   it('appends service actions to the service history, newest first', async () => {
     await putEvents(stack.events, [
       serviceAction({ createdAt: '2026-11-20T10:00:00Z' }),
-      serviceAction({ eventType: 'WARN', eventName: 'SERVICE_TASK_PLACEMENT_FAILURE', createdAt: '2026-11-20T10:01:00Z', reasons: ['RESOURCE:CPU'] }),
+      placementFailure({ createdAt: '2026-11-20T10:01:00Z' }),
     ]);
     await stack.aws.runtime.idle();
     const actions = await queryByOwner(stack.documents, 'SERVICE#prod#web', 'ACTION#');
-    assert.deepEqual(actions.map((action) => action['eventName']), ['SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_STEADY_STATE']);
+    assert.deepEqual(
+      actions.map((action) => [action['eventName'], action['eventType'], action['reason']]),
+      [
+        ['SERVICE_TASK_PLACEMENT_FAILURE', 'ERROR', 'RESOURCE:CPU'],
+        ['SERVICE_STEADY_STATE', 'INFO', undefined],
+      ],
+      'the placement failure keeps its reason',
+    );
   });
 
   it('points a tag at the newest pushed digest, whatever the arrival order', async () => {
@@ -215,10 +241,46 @@ describe('service and image events', () => {
     assert.deepEqual(queued.map((item) => item['service']).sort(), ['web-a', 'web-b'], 'exactly the services tracking the repository and tag');
   });
 
-  it('ignores ECR events that are not successful pushes (the rule filters them)', async () => {
-    await putEvents(stack.events, [imagePush({ 'action-type': 'DELETE' })]);
+  it('ignores failed ECR actions (the rule filters them)', async () => {
+    await putEvents(stack.events, [imagePush({ result: 'FAILURE' }), imageDeletion({ result: 'FAILURE' })]);
     await stack.aws.runtime.idle();
     assert.deepEqual(stack.aws.runtime.invocations, []);
+  });
+
+  it('marks a deleted tag deleted; an older push arriving later does not bring it back, a newer one does', async () => {
+    const digest = (n: number) => `sha256:${String(n).repeat(64)}`;
+    const tagItem = async (tag: string) => getItem(stack.documents, { pk: 'REPOSITORY#web', sk: `TAG#${tag}` });
+    const at = (tag: string, seconds: number) => ({ time: `2026-11-20T10:00:${String(seconds).padStart(2, '0')}Z`, id: `${tag}-${seconds}` });
+    // Each tag is one ordering case; events are delivered one at a time, in the order listed.
+    const cases: Array<[string, Array<Record<string, unknown>>, { deleted: boolean; digest: string }]> = [
+      ['late', [imagePush({ 'image-tag': 'late', 'image-digest': digest(1) }, at('p', 10)), imageDeletion({ 'image-tag': 'late', 'image-digest': digest(1) }, at('d', 20)), imagePush({ 'image-tag': 'late', 'image-digest': digest(2) }, at('p', 15))], { deleted: true, digest: digest(1) }],
+      ['early-delete', [imageDeletion({ 'image-tag': 'early-delete', 'image-digest': digest(1) }, at('d', 20)), imagePush({ 'image-tag': 'early-delete', 'image-digest': digest(1) }, at('p', 10))], { deleted: true, digest: digest(1) }],
+      ['repushed', [imagePush({ 'image-tag': 'repushed', 'image-digest': digest(1) }, at('p', 10)), imageDeletion({ 'image-tag': 'repushed', 'image-digest': digest(1) }, at('d', 20)), imagePush({ 'image-tag': 'repushed', 'image-digest': digest(3) }, at('p', 30))], { deleted: false, digest: digest(3) }],
+      // Within one second: the deletion of a pushed digest came after its push; a push of another digest after the deletion.
+      ['same-second-delete', [imageDeletion({ 'image-tag': 'same-second-delete', 'image-digest': digest(1) }, at('d', 20)), imagePush({ 'image-tag': 'same-second-delete', 'image-digest': digest(1) }, at('p', 20))], { deleted: true, digest: digest(1) }],
+      ['same-second-push', [imageDeletion({ 'image-tag': 'same-second-push', 'image-digest': digest(1) }, at('d', 20)), imagePush({ 'image-tag': 'same-second-push', 'image-digest': digest(4) }, at('p', 20))], { deleted: false, digest: digest(4) }],
+    ];
+    for (const [, events] of cases) {
+      for (const event of events) {
+        await putEvents(stack.events, [event]);
+        await stack.aws.runtime.idle();
+      }
+    }
+    for (const [tag, , expected] of cases) {
+      const stored = await tagItem(tag);
+      assert.deepEqual({ deleted: stored?.['deleted'] === true, digest: stored?.['digest'] }, expected, tag);
+    }
+    assert.ok(stack.aws.runtime.invocations.every((call) => call.ok));
+  });
+
+  it('never starts a deploy for a DELETE of a tracked tag', async () => {
+    const target = await createBlueGreenService(stack.aws.clientConfig);
+    await putEvents(stack.events, [imageDeletion({ 'repository-name': target.repository, 'image-tag': 'v9', 'image-digest': `sha256:${'9'.repeat(64)}` })]);
+    await stack.aws.runtime.idle();
+    assert.deepEqual(await deployExecutions(target), []);
+    const items = await scanAll(stack.documents, STATE_TABLE);
+    assert.deepEqual(items.filter((item) => /^(DEPLOYMENT#|LOCK|QUEUED)/.test(String(item['sk']))), [], 'no deployment, lock or queue slot');
+    assert.equal((await getItem(stack.documents, { pk: `REPOSITORY#${target.repository}`, sk: 'TAG#v9' }))?.['deleted'], true);
   });
 });
 
@@ -249,12 +311,18 @@ describe('events the local runtime emits for ECS and ECR calls', () => {
     assert.deepEqual(await scanAll(stack.documents, OUTBOX_TABLE), [], 'a clean stop is not announced');
   });
 
-  it('records the digest of an image pushed with PutImage', async () => {
+  it('records the digest of an image pushed with PutImage, and its deletion with BatchDeleteImage', async () => {
     const ecr = new ECRClient(stack.aws.clientConfig);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
     const digest = await pushEcrImage(ecr, 'web', 'v2');
     await stack.aws.runtime.idle();
     const stored = await getItem(stack.documents, { pk: 'REPOSITORY#web', sk: 'TAG#v2' });
     assert.equal(stored?.['digest'], digest);
+    assert.equal(stored?.['deleted'], undefined);
+
+    await ecr.send(new BatchDeleteImageCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v2' }] }));
+    await stack.aws.runtime.idle();
+    const deleted = await getItem(stack.documents, { pk: 'REPOSITORY#web', sk: 'TAG#v2' });
+    assert.deepEqual([deleted?.['deleted'], deleted?.['digest']], [true, digest]);
   });
 });

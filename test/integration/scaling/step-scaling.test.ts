@@ -14,6 +14,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, type Execut
 import { ConfigStore } from '../../../functions/config/adapters/config-store.ts';
 import { scalingStateKey } from '../../../functions/scaling/adapters/scaling-items.ts';
 import { defaultAwsvpcConfiguration, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
+import { AWS_SAMPLES } from '../../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
 
 /**
@@ -398,5 +399,19 @@ describe('step scaling from CloudWatch alarms', () => {
     assert.deepEqual(await executions(c.sfn), []);
     const rejected = (await scanAll(stack.documents, STATE_TABLE)).filter((item) => item['kind'] === 'rejected-event');
     assert.deepEqual(rejected.map((item) => item['reason']), ['detail.previousState must be an object']);
+  });
+
+  it('starts nothing for a composite or an anomaly-detection alarm that a policy names (AWS samples of each)', async () => {
+    const c = clients(stack);
+    const { alarmComposite, alarmAnomalyDetection } = AWS_SAMPLES;
+    await scaledService(c, { desiredCount: 2, policies: [changeInCapacity(alarmComposite.detail.alarmName, [[0, undefined, 2]]), changeInCapacity(alarmAnomalyDetection.detail.alarmName, [[0, undefined, 2]])] });
+    await putEvents(stack.events, [alarmComposite, alarmAnomalyDetection]);
+    await stack.aws.runtime.idle();
+
+    assert.deepEqual(await executions(c.sfn), []);
+    const starts = stack.aws.runtime.invocations.filter((call) => call.functionName.endsWith('-startScaling'));
+    assert.deepEqual(starts.map((call) => call.ok), [true, true], 'both read and acknowledged');
+    assert.deepEqual((await scanAll(stack.documents, STATE_TABLE)).filter((item) => item['kind'] === 'rejected-event'), []);
+    assert.equal(await desiredCount(c.ecs, 'web'), 2);
   });
 });

@@ -10,7 +10,7 @@ import {
   serviceSteadyStateEvent,
   taskStateChangeEvent,
 } from '../../../local/runtime/events.ts';
-import { applyStep, newTaskRecord, startSteps } from '../../../local/runtime/task-model.ts';
+import { applyStep, newTaskRecord, runtimeIdFor, startSteps } from '../../../local/runtime/task-model.ts';
 
 const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/main/abc';
 
@@ -42,7 +42,10 @@ describe('event builders', () => {
     assert.equal(detail['startedAt'], '2026-01-01T00:00:02.000Z');
     assert.equal('stoppedAt' in detail, false);
     assert.equal('startedBy' in detail, false);
-    assert.deepEqual(detail['containers'], [{ containerArn: 'arn:aws:ecs:us-east-1:123456789012:container/main/abc/1', image: 'nginx', lastStatus: 'RUNNING', name: 'app', taskArn }]);
+    assert.deepEqual(detail['containers'], [
+      { containerArn: 'arn:aws:ecs:us-east-1:123456789012:container/main/abc/1', image: 'nginx', runtimeId: runtimeIdFor('arn:aws:ecs:us-east-1:123456789012:container/main/abc/1'), lastStatus: 'RUNNING', name: 'app', taskArn, cpu: '0' },
+    ]);
+    assert.equal(detail['platformVersion'], '1.4.0', 'Fargate reports the version LATEST resolved to');
   });
 
   test('ECR Image Action matches the documented push event', () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { identifyRejectedEvent } from '../../../../functions/kernel/envelope.ts';
 import { imageTagItem, taskItem } from '../../../../functions/ingestion/adapters/state-items.ts';
 import { MAX_STORED_EVENT_CHARS, expiresAt, rejectedEventItem } from '../../../../functions/kernel/store/state-items.ts';
-import { parseImagePush } from '../../../../functions/ingestion/domain/image-push.ts';
+import { parseImageAction, type ImagePush } from '../../../../functions/ingestion/domain/image-push.ts';
 import { parseTaskStateChange } from '../../../../functions/ingestion/domain/task-state.ts';
 import { imagePush, taskArn, taskStateChange } from '../../../fixtures/aws-events.ts';
 
@@ -48,8 +48,8 @@ describe('taskItem', () => {
 
 describe('imageTagItem', () => {
   it('keys a tagged push by tag and a digest-only push by digest', () => {
-    assert.equal(imageTagItem(parseImagePush(imagePush())).sk, 'TAG#v1.2.3');
-    const untagged = imageTagItem(parseImagePush(imagePush({ 'image-tag': undefined })));
+    assert.equal(imageTagItem(parseImageAction(imagePush()) as ImagePush).sk, 'TAG#v1.2.3');
+    const untagged = imageTagItem(parseImageAction(imagePush({ 'image-tag': undefined })) as ImagePush);
     assert.match(untagged.sk, /^DIGEST#sha256:/);
   });
 });

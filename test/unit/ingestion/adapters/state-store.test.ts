@@ -86,9 +86,11 @@ describe('StateStore image and deployment guards', () => {
   beforeEach(() => dynamo.reset());
 
   it('tells a redelivered push (same event id) from an older push', async () => {
-    const { parseImagePush } = await import('../../../../functions/ingestion/domain/image-push.ts');
+    const { parseImageAction } = await import('../../../../functions/ingestion/domain/image-push.ts');
     const { imagePush } = await import('../../../fixtures/aws-events.ts');
-    const push = parseImagePush(imagePush({}, { id: 'push-1' }));
+    const push = parseImageAction(imagePush({}, { id: 'push-1' }));
+    assert.equal(push.action, 'PUSH');
+    if (push.action !== 'PUSH') return;
     dynamo.on(PutCommand).rejectsOnce(refused({ eventId: 'push-1' })).rejectsOnce(refused({ eventId: 'push-0' }));
     assert.equal(await store.recordImagePush(push), 'duplicate');
     assert.equal(await store.recordImagePush(push), 'stale');

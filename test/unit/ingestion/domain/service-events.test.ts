@@ -2,18 +2,33 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MalformedEventError } from '../../../../functions/kernel/errors.ts';
 import { parseDeploymentStateChange, parseServiceAction } from '../../../../functions/ingestion/domain/service-events.ts';
-import { SERVICE_ARN, deploymentStateChange, serviceAction } from '../../../fixtures/aws-events.ts';
+import { SERVICE_ARN, awsSample, deploymentStateChange, placementFailure, serviceAction, type SampleName } from '../../../fixtures/aws-events.ts';
 
 describe('parseDeploymentStateChange', () => {
-  it('reads the documented example', () => {
+  const samples: Array<[SampleName, Record<string, unknown>]> = [
+    ['ecsDeploymentInProgress', { eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS', eventType: 'INFO', rank: 1, reason: 'ECS deployment deploymentId in progress.' }],
+    ['ecsDeploymentRollbackInProgress', { eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS', eventType: 'INFO', rank: 1, reason: 'ECS deployment circuit breaker: rolling back to deploymentId deploymentID.' }],
+    ['ecsDeploymentCompleted', { eventName: 'SERVICE_DEPLOYMENT_COMPLETED', eventType: 'INFO', rank: 2, reason: 'ECS deployment deploymentID completed.' }],
+    ['ecsDeploymentFailed', { eventName: 'SERVICE_DEPLOYMENT_FAILED', eventType: 'ERROR', rank: 2, reason: 'ECS deployment circuit breaker: task failed to start.' }],
+  ];
+  for (const [name, expected] of samples) {
+    it(`reads AWS's sample ${name}`, () => {
+      const sample = awsSample(name);
+      assert.deepEqual(parseDeploymentStateChange(sample), {
+        cluster: 'default',
+        service: 'servicetest',
+        serviceArn: 'arn:aws:ecs:us-west-2:111122223333:service/default/servicetest',
+        deploymentId: 'ecs-svc/123',
+        updatedAt: '2020-05-23T11:11:11.000Z',
+        eventId: sample['id'],
+        ...expected,
+      });
+    });
+  }
+
+  it("reads this suite's deployment of service web", () => {
     const deployment = parseDeploymentStateChange(deploymentStateChange());
-    assert.equal(deployment.cluster, 'prod');
-    assert.equal(deployment.service, 'web');
-    assert.equal(deployment.serviceArn, SERVICE_ARN);
-    assert.equal(deployment.deploymentId, 'ecs-svc/123');
-    assert.equal(deployment.eventName, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
-    assert.equal(deployment.updatedAt, '2026-11-20T10:00:00.000Z');
-    assert.equal(deployment.reason, 'ECS deployment ecs-svc/123 in progress.');
+    assert.deepEqual([deployment.cluster, deployment.service, deployment.serviceArn, deployment.updatedAt], ['prod', 'web', SERVICE_ARN, '2026-11-20T10:00:00.000Z']);
   });
 
   const ranks: Array<[string, number]> = [
@@ -35,6 +50,7 @@ describe('parseDeploymentStateChange', () => {
     ['an unknown event type', { eventType: 'DEBUG' }, {}, /detail\.eventType must be one of INFO, WARN, ERROR/],
     ['no deployment id', { deploymentId: undefined }, {}, /detail\.deploymentId/],
     ['a non-string resource', {}, { resources: [7] }, /event\.resources\[0\] must be a string/],
+    ['a deployment id too long for a key', { deploymentId: `ecs-svc/${'1'.repeat(1000)}` }, {}, /^detail\.deploymentId is 1008 bytes; a value used in a key may have at most 512/],
   ];
   for (const [name, detail, extra, message] of malformed) {
     it(`rejects ${name}`, () => {
@@ -44,29 +60,64 @@ describe('parseDeploymentStateChange', () => {
 });
 
 describe('parseServiceAction', () => {
-  it('reads a steady-state action', () => {
-    const action = parseServiceAction(serviceAction());
-    assert.deepEqual(
-      { cluster: action.cluster, service: action.service, eventName: action.eventName, reasons: action.reasons },
-      { cluster: 'prod', service: 'web', eventName: 'SERVICE_STEADY_STATE', reasons: [] },
-    );
+  const base = {
+    cluster: 'default',
+    service: 'servicetest',
+    serviceArn: 'arn:aws:ecs:us-west-2:111122223333:service/default/servicetest',
+    clusterArn: 'arn:aws:ecs:us-west-2:111122223333:cluster/default',
+  };
+  const samples: Array<[SampleName, Record<string, unknown>]> = [
+    ['ecsServiceSteadyState', { eventName: 'SERVICE_STEADY_STATE', eventType: 'INFO', createdAt: '2019-11-19T19:27:22.695Z' }],
+    [
+      'ecsPlacementFailureFargateSpot',
+      {
+        eventName: 'SERVICE_TASK_PLACEMENT_FAILURE',
+        eventType: 'ERROR',
+        reason: 'RESOURCE:FARGATE',
+        capacityProviderArns: ['arn:aws:ecs:us-west-2:111122223333:capacity-provider/FARGATE_SPOT'],
+        createdAt: '2019-11-06T19:09:33.087Z',
+      },
+    ],
+    [
+      'ecsPlacementFailureEc2',
+      {
+        eventName: 'SERVICE_TASK_PLACEMENT_FAILURE',
+        eventType: 'ERROR',
+        reason: 'RESOURCE:CPU',
+        containerInstanceArns: ['arn:aws:ecs:us-west-2:111122223333:container-instance/default/2dd1b186f39845a584488d2ef155c131'],
+        createdAt: '2019-11-06T19:09:33.087Z',
+      },
+    ],
+  ];
+  for (const [name, expected] of samples) {
+    it(`reads AWS's sample ${name}`, () => {
+      const sample = awsSample(name);
+      assert.deepEqual(parseServiceAction(sample), { ...base, eventId: sample['id'], ...expected });
+    });
+  }
+
+  it("keeps this suite's placement failure reason", () => {
+    const action = parseServiceAction(placementFailure({ reason: 'RESOURCE:MEMORY' }));
+    assert.deepEqual([action.cluster, action.service, action.eventType, action.reason], ['prod', 'web', 'ERROR', 'RESOURCE:MEMORY']);
   });
 
-  it('keeps the reasons of a placement failure', () => {
-    const action = parseServiceAction(
-      serviceAction({ eventType: 'ERROR', eventName: 'SERVICE_TASK_PLACEMENT_FAILURE', reasons: ['RESOURCE:MEMORY'] }),
-    );
-    assert.deepEqual(action.reasons, ['RESOURCE:MEMORY']);
-    assert.equal(action.eventType, 'ERROR');
-  });
-
-  it('accepts a legacy service ARN, taking the cluster from clusterArn', () => {
+  it('takes the cluster from clusterArn for a legacy service ARN', () => {
     const action = parseServiceAction(serviceAction({}, { resources: ['arn:aws:ecs:us-east-1:111122223333:service/web'] }));
-    assert.equal(action.cluster, 'prod');
-    assert.equal(action.service, 'web');
+    assert.deepEqual([action.cluster, action.service], ['prod', 'web']);
   });
 
-  it('rejects a missing createdAt', () => {
-    assert.throws(() => parseServiceAction(serviceAction({ createdAt: undefined })), /detail\.createdAt must be a non-empty string/);
+  it('needs no clusterArn when the service ARN names the cluster', () => {
+    assert.equal(parseServiceAction(serviceAction({ clusterArn: undefined })).cluster, 'prod');
   });
+
+  const malformed: Array<[string, Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+    ['a missing createdAt', { createdAt: undefined }, {}, /^detail\.createdAt must be a non-empty string$/],
+    ['a legacy service ARN and no clusterArn', { clusterArn: undefined }, { resources: ['arn:aws:ecs:us-east-1:111122223333:service/web'] }, /^detail\.clusterArn must be a non-empty string$/],
+    ['a 200 KB service ARN', {}, { resources: [`${SERVICE_ARN}${'x'.repeat(200_000)}`] }, /^event\.resources\[0\] is 200051 bytes/],
+  ];
+  for (const [name, detail, extra, message] of malformed) {
+    it(`rejects ${name}`, () => {
+      assert.throws(() => parseServiceAction(serviceAction(detail, extra)), (error: unknown) => error instanceof MalformedEventError && message.test(error.message));
+    });
+  }
 });

@@ -1,39 +1,80 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAlarmStateChange, scalingExecutionName, stepThreshold } from '../../../../functions/scaling/domain/alarm-state.ts';
+import { parseAlarmStateChange, scalingExecutionName, stepThreshold, unscalableAlarmReason, type AlarmKind } from '../../../../functions/scaling/domain/alarm-state.ts';
 import { MalformedEventError } from '../../../../functions/kernel/errors.ts';
-import { ACCOUNT, REGION, envelope } from '../../../fixtures/aws-events.ts';
-
-const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:web-cpu-high`;
-
-/** As in the CloudWatch User Guide, "Alarm events and EventBridge" (single-metric alarm). */
-function alarmEvent(state: Record<string, unknown> = {}): Record<string, unknown> {
-  return envelope(
-    'aws.cloudwatch',
-    'CloudWatch Alarm State Change',
-    {
-      alarmName: 'web-cpu-high',
-      state: { value: 'ALARM', reason: 'Threshold Crossed', reasonData: '{"version":"1.0","recentDatapoints":[80.5,90.5],"threshold":70}', timestamp: '2026-11-20T10:00:04.985+0000', ...state },
-      previousState: { value: 'OK', reason: 'Threshold no longer crossed', timestamp: '2026-11-20T09:00:00.000+0000' },
-      configuration: { metrics: [] },
-    },
-    { resources: [ALARM_ARN] },
-  );
-}
+import { ALARM_ARN, alarmStateChange, awsSample, type SampleName } from '../../../fixtures/aws-events.ts';
 
 describe('parseAlarmStateChange', () => {
-  it('reads the transition and the datapoints CloudWatch evaluated', () => {
-    const change = parseAlarmStateChange(alarmEvent());
-    assert.deepEqual({ ...change, eventId: 'id' }, {
-      eventId: 'id',
-      alarmName: 'web-cpu-high',
-      alarmArn: ALARM_ARN,
-      state: 'ALARM',
-      previousState: 'OK',
-      stateTimestamp: '2026-11-20T10:00:04.985Z',
-      recentDatapoints: [80.5, 90.5],
+  const samples: Array<[SampleName, Record<string, unknown>]> = [
+    [
+      'alarmSingleMetric',
+      {
+        alarmName: 'ServerCpuTooHigh',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh',
+        kind: 'metric',
+        state: 'ALARM',
+        previousState: 'OK',
+        stateTimestamp: '2019-10-02T17:04:40.989Z',
+        recentDatapoints: [99.50160229693434],
+      },
+    ],
+    [
+      'alarmMetricMath',
+      {
+        alarmName: 'TotalNetworkTrafficTooHigh',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:TotalNetworkTrafficTooHigh',
+        kind: 'metric-math',
+        state: 'ALARM',
+        previousState: 'INSUFFICIENT_DATA',
+        stateTimestamp: '2019-10-02T17:20:48.554Z',
+        recentDatapoints: [45628],
+      },
+    ],
+    [
+      'alarmAnomalyDetection',
+      {
+        alarmName: 'EC2 CPU Utilization Anomaly',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:EC2 CPU Utilization Anomaly',
+        kind: 'anomaly-detection',
+        state: 'ALARM',
+        previousState: 'OK',
+        stateTimestamp: '2019-10-03T16:00:04.653Z',
+        recentDatapoints: [0],
+      },
+    ],
+    [
+      'alarmComposite',
+      {
+        alarmName: 'ServiceAggregatedAlarm',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServiceAggregatedAlarm',
+        kind: 'composite',
+        state: 'ALARM',
+        previousState: 'OK',
+        stateTimestamp: '2022-07-22T15:57:45.394Z',
+        triggeringAlarmArns: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh'],
+      },
+    ],
+  ];
+  for (const [name, expected] of samples) {
+    it(`reads AWS's sample ${name}`, () => {
+      const sample = awsSample(name);
+      assert.deepEqual(parseAlarmStateChange(sample), { eventId: sample['id'], ...expected });
     });
-  });
+  }
+
+  // reasonData tells the kind when an event carries no configuration.
+  const withoutConfiguration: Array<[SampleName, AlarmKind]> = [
+    ['alarmComposite', 'composite'],
+    ['alarmAnomalyDetection', 'anomaly-detection'],
+    ['alarmSingleMetric', 'metric'],
+  ];
+  for (const [name, kind] of withoutConfiguration) {
+    it(`tells ${name} without its configuration: ${kind}`, () => {
+      const sample = awsSample(name);
+      const { configuration: _configuration, ...detail } = sample.detail;
+      assert.equal(parseAlarmStateChange({ ...sample, detail }).kind, kind);
+    });
+  }
 
   const withoutDatapoints: Array<[string, Record<string, unknown>]> = [
     ['no reasonData', { reasonData: undefined }],
@@ -43,16 +84,41 @@ describe('parseAlarmStateChange', () => {
     ['non-numeric datapoints', { reasonData: '{"recentDatapoints":["80"]}' }],
   ];
   for (const [name, state] of withoutDatapoints) {
-    it(`leaves the datapoints to CloudWatch with ${name}`, () => assert.equal(parseAlarmStateChange(alarmEvent(state)).recentDatapoints, undefined));
+    it(`leaves the datapoints to CloudWatch with ${name}`, () => assert.equal(parseAlarmStateChange(alarmStateChange(state)).recentDatapoints, undefined));
   }
 
+  it("reads this suite's alarm", () => {
+    const change = parseAlarmStateChange(alarmStateChange());
+    assert.deepEqual([change.alarmName, change.alarmArn, change.stateTimestamp], ['web-cpu-high', ALARM_ARN, '2026-11-20T10:00:04.985Z']);
+  });
+
   const malformed: Array<[string, Record<string, unknown>, string]> = [
-    ['a missing state timestamp', alarmEvent({ timestamp: undefined }), 'detail.state.timestamp must be a non-empty string'],
-    ['an unparseable state timestamp', alarmEvent({ timestamp: 'yesterday' }), 'detail.state.timestamp must be an ISO-8601 timestamp (got "yesterday")'],
-    ['another detail-type', { ...alarmEvent(), 'detail-type': 'CloudWatch Alarm Configuration Change' }, 'event is a "CloudWatch Alarm Configuration Change" event from aws.cloudwatch; this function only accepts "CloudWatch Alarm State Change" from aws.cloudwatch'],
+    ['a missing state timestamp', alarmStateChange({ timestamp: undefined }), 'detail.state.timestamp must be a non-empty string'],
+    ['an unparseable state timestamp', alarmStateChange({ timestamp: 'yesterday' }), 'detail.state.timestamp must be an ISO-8601 timestamp (got "yesterday")'],
+    [
+      'another detail-type',
+      { ...alarmStateChange(), 'detail-type': 'CloudWatch Alarm Configuration Change' },
+      'event is a "CloudWatch Alarm Configuration Change" event from "aws.cloudwatch"; this function only accepts "CloudWatch Alarm State Change" from aws.cloudwatch',
+    ],
   ];
   for (const [name, event, message] of malformed) {
     it(`rejects ${name}`, () => assert.throws(() => parseAlarmStateChange(event), (error: unknown) => error instanceof MalformedEventError && error.message === message));
+  }
+});
+
+describe('unscalableAlarmReason', () => {
+  const cases: Array<[SampleName, RegExp | undefined]> = [
+    ['alarmSingleMetric', undefined],
+    ['alarmMetricMath', undefined],
+    ['alarmAnomalyDetection', /^EC2 CPU Utilization Anomaly is an anomaly-detection alarm: its threshold is a moving band/],
+    ['alarmComposite', /^ServiceAggregatedAlarm is a composite alarm: it has no metric or threshold/],
+  ];
+  for (const [name, reason] of cases) {
+    it(`${name} → ${reason ? 'cannot drive step scaling' : 'can drive step scaling'}`, () => {
+      const why = unscalableAlarmReason(parseAlarmStateChange(awsSample(name)));
+      if (reason === undefined) assert.equal(why, undefined);
+      else assert.match(why ?? '', reason);
+    });
   }
 });
 
