@@ -18,11 +18,11 @@ export function controls(stack: StackUnderTest, target: BlueGreenService): Deplo
 }
 
 /** Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps. */
-export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGreenService) {
+export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGreenService, timeoutMs?: number) {
   await stack.aws.runtime.idle();
   const [execution] = await deployExecutions(target);
   assert.ok(execution, 'a deploy started');
-  const result = await waitForExecution(target, execution.executionArn);
+  const result = await waitForExecution(target, execution.executionArn, timeoutMs);
   await stack.aws.runtime.idle();
   const [deployment] = await deployments(stack).history(target.cluster, target.service);
   assert.ok(deployment);
@@ -31,9 +31,9 @@ export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGre
 }
 
 /** Pushes an image and waits for the deploy it starts to end. */
-export async function deployOnPush(stack: StackUnderTest, target: BlueGreenService, tag = 'v1') {
+export async function deployOnPush(stack: StackUnderTest, target: BlueGreenService, tag = 'v1', timeoutMs?: number) {
   const digest = await pushImage(target, tag);
-  return { digest, ...(await waitForNewestDeploy(stack, target)) };
+  return { digest, ...(await waitForNewestDeploy(stack, target, timeoutMs)) };
 }
 
 /** Polls until the condition holds (state the machine reaches asynchronously). */
