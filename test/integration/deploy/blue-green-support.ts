@@ -17,13 +17,16 @@ export function controls(stack: StackUnderTest, target: BlueGreenService): Deplo
   return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher: new DeployLauncher(deployments(stack), sfn, deployStateMachineArn(target.clients.stage)), sfn });
 }
 
-/** Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps. */
+/**
+ * Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps.
+ * `timeoutMs` bounds each wait (the local runtime settling, the execution ending); defaults suit small deploys.
+ */
 export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGreenService, timeoutMs?: number) {
-  await stack.aws.runtime.idle();
+  await stack.aws.runtime.idle(timeoutMs);
   const [execution] = await deployExecutions(target);
   assert.ok(execution, 'a deploy started');
   const result = await waitForExecution(target, execution.executionArn, timeoutMs);
-  await stack.aws.runtime.idle();
+  await stack.aws.runtime.idle(timeoutMs);
   const [deployment] = await deployments(stack).history(target.cluster, target.service);
   assert.ok(deployment);
   const steps = await deployments(stack).steps(target.cluster, target.service, deployment.deploymentId);
