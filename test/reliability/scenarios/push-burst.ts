@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { containerImages, createBlueGreenService, deployExecutions, pushImage } from '../../../local/sample-blue-green.ts';
 import { deployments } from '../../integration/deploy/blue-green-support.ts';
 import { concurrentExecutions, runningDeploys, sampleRunningDeploys, serviceState } from '../deploy-observations.ts';
+import { seconds } from '../figures.ts';
 import { observeUntil, type Scenario } from '../scenario.ts';
 
 export const pushBurst: Scenario = {
@@ -51,7 +52,7 @@ export const pushBurst: Scenario = {
     figures.set('live image', liveDigest === newest ? `the newest push (v${pushes})` : `v${digests.indexOf(liveDigest ?? '') + 1} (not the newest)`);
     figures.set('task sets left', state.taskSets.length);
 
-    assert.ok(settled.met, `the deploys did not settle within ${settledTimeout(settleTimeoutMs)}: ${JSON.stringify(settled.value)}`);
+    assert.ok(settled.met, `the deploys did not settle within ${seconds(settleTimeoutMs)}: ${JSON.stringify(settled.value)}`);
     assert.equal(samples.maxWorking, 1, `never more than one deploy at work; sampled ${JSON.stringify(samples.overlap)}`);
     assert.deepEqual(concurrency.overlaps, [], 'no deploy execution started before the previous one entered Finish');
     assert.deepEqual(history.filter((deployment) => deployment.status !== 'SUCCEEDED').map((deployment) => [deployment.deploymentId, deployment.status, deployment['reason']]), [], 'every deploy that ran succeeded');
@@ -68,7 +69,3 @@ export const pushBurst: Scenario = {
     assert.equal(state.queued, undefined, 'nothing is left queued');
   },
 };
-
-function settledTimeout(ms: number): string {
-  return `${ms / 1000} s`;
-}
