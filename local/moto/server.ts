@@ -66,8 +66,10 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-async function request(endpoint: string, path: string, method: 'GET' | 'POST', body?: unknown): Promise<Response> {
-  const init: RequestInit = { method, signal: AbortSignal.timeout(10_000) };
+const RESET_TIMEOUT_MS = 120_000;
+
+async function request(endpoint: string, path: string, method: 'GET' | 'POST', body?: unknown, timeoutMs = 10_000): Promise<Response> {
+  const init: RequestInit = { method, signal: AbortSignal.timeout(timeoutMs) };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { 'content-type': 'application/json' };
@@ -75,8 +77,8 @@ async function request(endpoint: string, path: string, method: 'GET' | 'POST', b
   return fetch(`${endpoint}${path}`, init);
 }
 
-async function post(endpoint: string, path: string, body?: unknown): Promise<void> {
-  const response = await request(endpoint, path, 'POST', body);
+async function post(endpoint: string, path: string, body?: unknown, timeoutMs?: number): Promise<void> {
+  const response = await request(endpoint, path, 'POST', body, timeoutMs);
   const text = await response.text();
   if (!response.ok) throw new Error(`moto ${path} answered ${response.status}: ${text.slice(0, 500)}`);
 }
@@ -172,7 +174,8 @@ export async function startMoto(options: StartMotoOptions): Promise<MotoServer> 
     port,
     endpoint,
     async reset() {
-      await post(endpoint, '/moto-api/reset');
+      // Freeing a big state takes seconds (measured ~3 s after 5,000 ingested task events, more on a busy machine).
+      await post(endpoint, '/moto-api/reset', undefined, RESET_TIMEOUT_MS);
       await configure();
     },
     stop() {

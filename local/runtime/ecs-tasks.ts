@@ -10,6 +10,7 @@ import type { AwsEventEmitter } from './emitter.ts';
 import { taskStateChangeEvent } from './events.ts';
 import type { FaultInjector, TaskFate } from './faults.ts';
 import {
+  ESSENTIAL_CONTAINER_EXITED,
   MonotonicClock,
   applyStep,
   crashSteps,
@@ -86,6 +87,18 @@ export class TaskLifecycle {
     await emitted;
   }
 
+  /**
+   * Crashes, now, every running task of a task definition (its essential container exits with the code), as an
+   * application failing under traffic would; the crash faults of `FaultInjector` only decide a task's fate at start.
+   */
+  async crashRunning(taskDefinitionArn: string, exitCode: number): Promise<string[]> {
+    const running = [...this.#records.values()].filter(
+      (record) => record.taskDefinitionArn === taskDefinitionArn && record.lastStatus === 'RUNNING' && record.desiredStatus === 'RUNNING',
+    );
+    await Promise.all(running.map((record) => this.stop(record.taskArn, ESSENTIAL_CONTAINER_EXITED, crashSteps(exitCode))));
+    return running.map((record) => record.taskArn);
+  }
+
   /** Makes DescribeTasks agree with the events we emitted (moto knows no stopCode or exit codes). */
   overlay(output: Record<string, unknown>): void {
     const tasks = Array.isArray(output['tasks']) ? output['tasks'] : [];
@@ -125,7 +138,7 @@ export class TaskLifecycle {
     }
     await this.#advance(taskArn, steps);
     if (fate.kind === 'crash') {
-      this.#deps.tracker.delay(fate.afterMs, () => this.stop(taskArn, 'Essential container in task exited', crashSteps(fate.exitCode)));
+      this.#deps.tracker.delay(fate.afterMs, () => this.stop(taskArn, ESSENTIAL_CONTAINER_EXITED, crashSteps(fate.exitCode)));
     }
   }
 

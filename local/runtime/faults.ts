@@ -2,6 +2,7 @@
  * Fault injection: make the local AWS misbehave the way the real one occasionally does, so retry and
  * failure paths of the control plane can be tested.
  */
+import { seededRandom } from './seeded-random.ts';
 import { familyOf } from './task-model.ts';
 
 export interface ThrottleFault {
@@ -9,8 +10,23 @@ export interface ThrottleFault {
   service: string;
   /** e.g. `RunTask`; omitted → every operation of the service. */
   operation?: string;
-  /** How many matching calls fail (default 1). */
+  /** How many matching calls fail (default 1; with `ratio`, no limit). */
   times?: number;
+  /**
+   * Fail only this fraction of the matching calls (0..1), drawn from a seeded generator so a run can be replayed:
+   * throttling that comes and goes, as under a busy account's rate limits.
+   */
+  ratio?: number;
+  /** Seed of the `ratio` draws (default 1). */
+  seed?: number;
+}
+
+/** How many calls a throttle rule matched and how many of them it failed. */
+export interface ThrottleCount {
+  service: string;
+  operation?: string;
+  matched: number;
+  throttled: number;
 }
 
 /** An AWS error answer instead of the call (e.g. a StartExecution AWS refuses, a Lambda service error). */
@@ -69,6 +85,11 @@ interface Counted {
   remaining: number;
 }
 
+interface ThrottleRule extends Counted, ThrottleCount {
+  /** Whether the next matching call is throttled (always, unless the rule has a ratio). */
+  draw: () => boolean;
+}
+
 const DEFAULT_PULL_ERROR =
   'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref: not found';
 
@@ -88,7 +109,7 @@ export function canonicalService(service: string): string {
 }
 
 export class FaultInjector {
-  #throttles: (Required<Pick<ThrottleFault, 'service'>> & { operation?: string } & Counted)[] = [];
+  #throttles: ThrottleRule[] = [];
   #crashes: (CrashFault & Counted)[] = [];
   #startFailures: (FailToStartFault & Counted)[] = [];
   #slowStarts: (SlowStartFault & Counted)[] = [];
@@ -96,15 +117,25 @@ export class FaultInjector {
   #placementFailures: (PlacementFault & Counted)[] = [];
 
   throttle(fault: ThrottleFault): void {
+    const { ratio } = fault;
+    const random = seededRandom(fault.seed ?? 1);
     this.#throttles.push({
       service: canonicalService(fault.service),
-      operation: fault.operation?.toLowerCase(),
-      remaining: fault.times ?? 1,
+      ...(fault.operation ? { operation: fault.operation.toLowerCase() } : {}),
+      remaining: fault.times ?? (ratio === undefined ? 1 : Infinity),
+      matched: 0,
+      throttled: 0,
+      draw: ratio === undefined ? () => true : () => random() < ratio,
     });
   }
 
   failCalls(fault: CallFailureFault): void {
     this.#callFailures.push({ ...fault, service: canonicalService(fault.service), operation: fault.operation?.toLowerCase(), remaining: fault.times ?? Infinity });
+  }
+
+  /** Per throttle rule set since the last clear(): calls matched and calls failed. */
+  throttleCounts(): ThrottleCount[] {
+    return this.#throttles.map(({ service, operation, matched, throttled }) => ({ service, ...(operation ? { operation } : {}), matched, throttled }));
   }
 
   crashTasks(fault: CrashFault = {}): void {
@@ -141,7 +172,10 @@ export class FaultInjector {
         candidate.remaining > 0 && candidate.service === canonical && (!candidate.operation || candidate.operation === op),
     );
     if (!rule) return false;
+    rule.matched += 1;
+    if (!rule.draw()) return false;
     rule.remaining -= 1;
+    rule.throttled += 1;
     return true;
   }
 
@@ -202,3 +236,4 @@ function takeMatching<T extends { taskDefinitionFamily?: string } & Counted>(rul
   if (rule) rule.remaining -= 1;
   return rule;
 }
+

@@ -53,6 +53,8 @@ export interface LocalRuntime {
   idle(timeoutMs?: number): Promise<void>;
   invocations: InvocationRecord[];
   faults: FaultInjector;
+  /** Crashes every running task of the task definition now (exit code default 1); resolves with their ARNs once stopped. */
+  crashRunningTasks(taskDefinitionArn: string, exitCode?: number): Promise<string[]>;
   emitter: AwsEventEmitter;
   /** Forgets runtime-side state (task registry, logs, faults); call alongside moto's reset. */
   reset(): void;
@@ -91,6 +93,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     idle: (timeoutMs) => tracker.idle(timeoutMs),
     invocations: invoker.invocations,
     faults,
+    crashRunningTasks: (taskDefinitionArn, exitCode = 1) => tracker.track(lifecycle.crashRunning(taskDefinitionArn, exitCode)),
     emitter,
     reset() {
       invoker.invocations.length = 0;

@@ -66,6 +66,11 @@ export async function putEvents(events: EventBridgeClient, envelopes: Array<Reco
   }
 }
 
+/** Publishes the envelopes on parallel PutEvents lanes (envelope i goes to lane i mod lanes), as many producers would. */
+export async function putEventsInLanes(events: EventBridgeClient, envelopes: Array<Record<string, unknown>>, lanes: number): Promise<void> {
+  await Promise.all(Array.from({ length: lanes }, (_, lane) => putEvents(events, envelopes.filter((_, index) => index % lanes === lane))));
+}
+
 export async function scanAll(documents: DynamoDBDocumentClient, table: string): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

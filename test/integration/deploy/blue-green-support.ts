@@ -24,13 +24,16 @@ export function controls(stack: StackUnderTest, target: BlueGreenService): Deplo
   return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher, sfn, reconciler });
 }
 
-/** Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps. */
-export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGreenService) {
-  await stack.aws.runtime.idle();
+/**
+ * Waits for the newest deploy execution to end; returns its end and the newest deployment with its steps.
+ * `timeoutMs` bounds each wait (the local runtime settling, the execution ending); defaults suit small deploys.
+ */
+export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGreenService, timeoutMs?: number) {
+  await stack.aws.runtime.idle(timeoutMs);
   const [execution] = await deployExecutions(target);
   assert.ok(execution, 'a deploy started');
-  const result = await waitForExecution(target, execution.executionArn);
-  await stack.aws.runtime.idle();
+  const result = await waitForExecution(target, execution.executionArn, timeoutMs);
+  await stack.aws.runtime.idle(timeoutMs);
   const [deployment] = await deployments(stack).history(target.cluster, target.service);
   assert.ok(deployment);
   const steps = await deployments(stack).steps(target.cluster, target.service, deployment.deploymentId);
@@ -38,9 +41,9 @@ export async function waitForNewestDeploy(stack: StackUnderTest, target: BlueGre
 }
 
 /** Pushes an image and waits for the deploy it starts to end. */
-export async function deployOnPush(stack: StackUnderTest, target: BlueGreenService, tag = 'v1') {
+export async function deployOnPush(stack: StackUnderTest, target: BlueGreenService, tag = 'v1', timeoutMs?: number) {
   const digest = await pushImage(target, tag);
-  return { digest, ...(await waitForNewestDeploy(stack, target)) };
+  return { digest, ...(await waitForNewestDeploy(stack, target, timeoutMs)) };
 }
 
 /** Polls until the condition holds (state the machine reaches asynchronously). */

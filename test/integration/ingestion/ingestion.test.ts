@@ -11,82 +11,30 @@ import { createBlueGreenService, deployExecutions } from '../../../local/sample-
 import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
 import { deploymentStateChange, imageDeletion, imagePush, placementFailure, serviceAction, taskArn, taskStateChange } from '../../fixtures/aws-events.ts';
 import { MINIMAL_DEPLOY } from '../../fixtures/deploy-config.ts';
-import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, readsAmong, recordHandlerDynamoCalls, scanAll, useDeployedStack } from '../support.ts';
+import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, putEventsInLanes, queryByOwner, readsAmong, recordHandlerDynamoCalls, scanAll, useDeployedStack } from '../support.ts';
+import { ingestedTasks, taskEvent, taskEventStream } from './task-events-support.ts';
 
 /** EventBridge → rule → Lambda → DynamoDB through the deployed serverless.yml stack, on the local AWS. */
 
 const stack = useDeployedStack();
 const handlerDynamoCalls = recordHandlerDynamoCalls();
 
-/** The lifecycle one task goes through; versions are the indexes + 1, as ECS numbers them. */
-const LIFECYCLE = ['PROVISIONING', 'PENDING', 'RUNNING', 'RUNNING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'STOPPED'] as const;
-
-function taskEvent(taskId: string, version: number, crashed: boolean): Record<string, unknown> {
-  const lastStatus = LIFECYCLE[version - 1] as string;
-  const stopped = lastStatus === 'STOPPED';
-  return taskStateChange({
-    taskArn: taskArn(taskId),
-    version,
-    lastStatus,
-    desiredStatus: version >= 6 ? 'STOPPED' : 'RUNNING',
-    updatedAt: new Date(Date.parse('2026-11-20T10:00:00Z') + version * 1000).toISOString(),
-    containers: [{ name: 'web', lastStatus, ...(stopped ? { exitCode: crashed ? 1 : 0 } : {}) }],
-    ...(stopped
-      ? crashed
-        ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', stoppedAt: '2026-11-20T10:00:08Z' }
-        : { stopCode: 'UserInitiated', stoppedReason: 'Scaled in', stoppedAt: '2026-11-20T10:00:08Z' }
-      : {}),
-  });
-}
-
-/** Deterministic shuffle (mulberry32), so a failing order can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const result = [...items];
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let index = result.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [result[index], result[other]] = [result[other] as T, result[index] as T];
-  }
-  return result;
-}
-
 describe('task state ingestion', () => {
   it('ends with exactly the newest version of every task after 1,000 shuffled events with duplicates', async () => {
-    const taskIds = Array.from({ length: 100 }, (_, index) => `task${String(index).padStart(4, '0')}`);
-    const crashedIds = new Set(taskIds.filter((_, index) => index % 10 === 0));
-    const unique = taskIds.flatMap((id) => LIFECYCLE.map((_, index) => taskEvent(id, index + 1, crashedIds.has(id))));
-    const duplicates = shuffled(unique, 7).slice(0, 200);
-    const events = shuffled([...unique, ...duplicates], 42);
-    assert.equal(events.length, 1000);
+    const stream = taskEventStream({ tasks: 100, duplicates: 200 });
+    assert.equal(stream.events.length, 1000);
 
-    await Promise.all([0, 1, 2, 3].map((lane) => putEvents(stack.events, events.filter((_, index) => index % 4 === lane))));
+    await putEventsInLanes(stack.events, stream.events, 4);
     await stack.aws.runtime.idle(60_000);
 
     const invocations = stack.aws.runtime.invocations.filter((call) => call.functionName.endsWith('-ingestTaskState'));
     assert.equal(invocations.length, 1000, 'one invocation per event, none retried');
     assert.deepEqual(invocations.filter((call) => !call.ok), []);
 
-    const tasks = (await scanAll(stack.documents, STATE_TABLE)).filter((item) => item['kind'] === 'task');
-    assert.equal(tasks.length, 100);
-    for (const task of tasks) {
-      const id = String(task['taskArn']).split('/').pop() as string;
-      assert.equal(task['version'], LIFECYCLE.length, `${id} is at its newest version`);
-      assert.equal(task['lastStatus'], 'STOPPED', id);
-      assert.equal(task['stopCode'], crashedIds.has(id) ? 'EssentialContainerExited' : 'UserInitiated', id);
-    }
-
-    const notifications = await scanAll(stack.documents, OUTBOX_TABLE);
-    assert.deepEqual(
-      notifications.map((item) => String((item['details'] as { taskArn: string }).taskArn).split('/').pop()).sort(),
-      [...crashedIds].sort(),
-      'one failure announcement per crashed task, none for clean stops',
-    );
+    const ingested = await ingestedTasks(stack.documents, stream);
+    assert.equal(ingested.stored, 100);
+    assert.deepEqual(ingested.wrong, [], 'every task is at its newest version');
+    assert.deepEqual(ingested.announcedFailures, [...stream.crashedIds].sort(), 'one failure announcement per crashed task, none for clean stops');
   });
 
   it('never lets an older event overwrite a newer one', async () => {

@@ -264,6 +264,25 @@ describe('ECS tasks', () => {
     assert.equal(described.tasks?.[0]?.containers?.[0]?.exitCode, 137);
   });
 
+  test('crashRunningTasks: the running tasks of one revision crash now, other revisions keep running', async () => {
+    const { ecs, taskDefinitionArn, network } = await ecsFixture();
+    const other = await registerFargateTaskDefinition(ecs, 'web', 'web:2');
+    const run = (taskDefinition: string) =>
+      ecs.send(new RunTaskCommand({ cluster: 'main', taskDefinition, launchType: 'FARGATE', networkConfiguration: network, count: 2 }));
+    const crashing = (await run(taskDefinitionArn)).tasks?.map((task) => task.taskArn ?? '') ?? [];
+    const kept = (await run(other.taskDefinitionArn ?? '')).tasks?.map((task) => task.taskArn ?? '') ?? [];
+    await runtime.idle();
+
+    assert.deepEqual((await runtime.crashRunningTasks(taskDefinitionArn, 137)).sort(), [...crashing].sort());
+    await runtime.idle();
+    const described = await ecs.send(new DescribeTasksCommand({ cluster: 'main', tasks: [...crashing, ...kept] }));
+    const states = Object.fromEntries((described.tasks ?? []).map((task) => [task.taskArn, [task.lastStatus, task.stopCode, task.containers?.[0]?.exitCode]]));
+    for (const arn of crashing) assert.deepEqual(states[arn], ['STOPPED', 'EssentialContainerExited', 137], arn);
+    for (const arn of kept) assert.deepEqual(states[arn], ['RUNNING', undefined, undefined], arn);
+    assert.deepEqual(taskEvents(crashing[0] ?? '').map((detail) => detail['lastStatus']), ['PROVISIONING', 'PENDING', 'RUNNING', 'STOPPING', 'STOPPED']);
+    assert.deepEqual(await runtime.crashRunningTasks(taskDefinitionArn), [], 'stopped tasks do not crash again');
+  });
+
   test('failToStart fault: PROVISIONING then STOPPED with TaskFailedToStart', async () => {
     const { ecs, network } = await ecsFixture();
     runtime.faults.failToStart({ taskDefinitionFamily: 'web', times: 1 });

@@ -54,6 +54,26 @@ describe('faults', () => {
     assert.equal(faults.takeThrottle('ecs', 'Anything'), true);
   });
 
+  test('a ratio throttle fails that share of the matching calls, replayably, and counts them', () => {
+    const draws = (seed: number) => {
+      const faults = new FaultInjector();
+      faults.throttle({ service: 'ecs', ratio: 0.7, seed });
+      return Array.from({ length: 1000 }, () => faults.takeThrottle('ecs', 'ListTasks'));
+    };
+    const throttled = draws(3).filter(Boolean).length;
+    assert.ok(throttled > 650 && throttled < 750, `${throttled} of 1000 calls throttled`);
+    assert.deepEqual(draws(3), draws(3), 'the same seed throttles the same calls');
+    assert.notDeepEqual(draws(3), draws(4));
+
+    const faults = new FaultInjector();
+    faults.throttle({ service: 'ecs', operation: 'DescribeServices', ratio: 0.5 });
+    assert.equal(faults.takeThrottle('ecs', 'ListTasks'), false, 'other operations do not count');
+    const outcomes = Array.from({ length: 10 }, () => faults.takeThrottle('ecs', 'DescribeServices'));
+    assert.deepEqual(faults.throttleCounts(), [{ service: 'ecs', operation: 'describeservices', matched: 10, throttled: outcomes.filter(Boolean).length }]);
+    faults.clear();
+    assert.deepEqual(faults.throttleCounts(), []);
+  });
+
   test('task fates by family, with counts; clear() removes all', () => {
     const faults = new FaultInjector();
     faults.failToStart({ taskDefinitionFamily: 'web', times: 1 });
