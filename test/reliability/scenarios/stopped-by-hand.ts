@@ -45,6 +45,10 @@ export const stoppedByHand: Scenario = {
     assert.equal(found.deployment, STOPPED, `the deployment is recorded as stopped ${seen}`);
     assert.equal(found.lockHolder, undefined, `the service's lock is released ${seen}`);
 
+    // The next push deploys all at once, so the scenario does not wait out a second five-minute bake.
+    const stored = await target.clients.configs.getServiceConfig(target.cluster, target.service);
+    assert.ok(stored?.config.deploy, 'the service keeps its deploy configuration');
+    await target.clients.configs.putServiceConfig({ ...stored.config, deploy: { ...stored.config.deploy, strategy: { type: 'all-at-once' } } }, stored.revision);
     const next = await deployOnPush(stack, target, 'v2');
     figures.set('next push', `${next.result.status} (deployment ${next.deployment.status})`);
     assert.equal(next.result.status, 'SUCCEEDED', `the next push deploys: ${JSON.stringify(next.result)}`);
