@@ -6,6 +6,10 @@ import { z } from 'zod';
  * fractions are allowed (0.5 = 30 s), so the same schema serves production and second-long tests.
  */
 
+const MAX_BAKE_CHECK_MINUTES = 24 * 60;
+const MAX_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
+const MAX_ROLLBACK_ALARMS = 20;
+
 const minutes = z.number().min(0, 'must be 0 or more minutes');
 const percent = z.number().int('must be a whole percentage').min(1, 'must be at least 1').max(99, 'must be at most 99');
 const elbArn = (kind: 'listener' | 'listener-rule' | 'targetgroup') =>
@@ -52,8 +56,17 @@ export const deployConfigSchema = z
     finalBakeMinutes: minutes.default(0),
     /** How long green may take to have all its tasks running before the deploy rolls back. */
     greenStableTimeoutMinutes: z.number().positive('must be more than 0 minutes').default(10),
-    /** How often green tasks, rollback alarms and operator requests are checked while waiting or baking. */
+    /**
+     * While green comes up, how often the machine checks it on its own; green's task events resume it sooner
+     * (docs/decisions/0009-deploy-waits.md).
+     */
     checkIntervalSeconds: z.number().int().min(1).max(300).default(15),
+    /**
+     * While a bake waits, how often the machine checks on its own in case an event was lost: the rollback alarm going
+     * to ALARM, a green task stopping, an abort or a fast-track resume it at once. Each such check costs 3 state
+     * transitions, so a 24-hour bake at the default costs 12 of them (docs/decisions/0009-deploy-waits.md).
+     */
+    bakeCheckMinutes: z.number().positive('must be more than 0 minutes').max(MAX_BAKE_CHECK_MINUTES, `must be at most ${MAX_BAKE_CHECK_MINUTES} minutes (a day)`).default(120),
     loadBalancer: z
       .object({
         production: trafficRouteSchema,
@@ -63,11 +76,22 @@ export const deployConfigSchema = z
       })
       .strict()
       .refine((lb) => lb.targetGroupArns[0] !== lb.targetGroupArns[1], { message: 'targetGroupArns must name two different target groups', path: ['targetGroupArns'] }),
-    /** CloudWatch alarm names; any of them in ALARM during a deploy rolls it back. */
-    rollbackAlarms: z.array(z.string().min(1).max(255)).default([]),
+    /**
+     * CloudWatch alarm names; any of them in ALARM during a deploy rolls it back. Each wait registers for every one
+     * in a single transaction, hence the bound.
+     */
+    rollbackAlarms: z.array(z.string().min(1).max(255)).max(MAX_ROLLBACK_ALARMS, `must name at most ${MAX_ROLLBACK_ALARMS} alarms`).default([]),
     preTrafficHook: z.optional(preTrafficHookSchema),
     /** Pause before production traffic moves until an operator approves (or aborts). */
     manualApproval: z.boolean().default(false),
+    /** How long the approval gate waits; the service stays locked meanwhile, so the wait is bounded (7 days at most). */
+    approvalTimeoutMinutes: z
+      .number()
+      .positive('must be more than 0 minutes')
+      .max(MAX_APPROVAL_TIMEOUT_MINUTES, `must be at most ${MAX_APPROVAL_TIMEOUT_MINUTES} minutes (7 days)`)
+      .default(24 * 60),
+    /** What an approval timeout does: roll the deploy back (default) or proceed as if approved. */
+    approvalTimeoutAction: z.enum(['rollback', 'proceed']).default('rollback'),
     /** Notification routes (names the notifier resolves to Slack channels / webhooks); empty = the default route. */
     notify: z.array(z.string().min(1)).default([]),
   })

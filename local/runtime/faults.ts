@@ -9,8 +9,23 @@ export interface ThrottleFault {
   service: string;
   /** e.g. `RunTask`; omitted → every operation of the service. */
   operation?: string;
-  /** How many matching calls fail (default 1). */
+  /** How many matching calls fail (default 1, or every drawn one when `share` is set). */
   times?: number;
+  /**
+   * Fail only this share (0–1) of the matching calls, as an account under load sees it. The draws come from a
+   * generator seeded by `seed`, so a run that makes its calls in the same order fails the same ones.
+   */
+  share?: number;
+  seed?: number;
+  /** Answer with this AWS error instead of throttling: e.g. a 400 nobody should retry, or a 5xx. */
+  error?: CallError;
+}
+
+export interface CallError {
+  code: string;
+  message?: string;
+  /** HTTP status (default 400). */
+  status?: number;
 }
 
 export interface CrashFault {
@@ -63,8 +78,16 @@ export function canonicalService(service: string): string {
   return SERVICE_ALIASES[lower] ?? lower;
 }
 
+interface CallRule extends Counted {
+  service: string;
+  operation?: string;
+  error?: CallError;
+  /** Draws in [0, 1): a call fails when its draw is below the share. */
+  draw?: { share: number; next: () => number };
+}
+
 export class FaultInjector {
-  #throttles: (Required<Pick<ThrottleFault, 'service'>> & { operation?: string } & Counted)[] = [];
+  #throttles: CallRule[] = [];
   #crashes: (CrashFault & Counted)[] = [];
   #startFailures: (FailToStartFault & Counted)[] = [];
   #slowStarts: (SlowStartFault & Counted)[] = [];
@@ -73,7 +96,9 @@ export class FaultInjector {
     this.#throttles.push({
       service: canonicalService(fault.service),
       operation: fault.operation?.toLowerCase(),
-      remaining: fault.times ?? 1,
+      remaining: fault.times ?? (fault.share === undefined ? 1 : Infinity),
+      ...(fault.error ? { error: fault.error } : {}),
+      ...(fault.share === undefined ? {} : { draw: { share: fault.share, next: seededRandom(fault.seed ?? 1) } }),
     });
   }
 
@@ -98,15 +123,22 @@ export class FaultInjector {
 
   /** True (and one use consumed) when this call must be throttled. */
   takeThrottle(service: string, operation: string | undefined): boolean {
+    return this.takeCallFault(service, operation) !== undefined;
+  }
+
+  /** How this call must fail (one use consumed), if a rule says so: throttled, or the rule's error. */
+  takeCallFault(service: string, operation: string | undefined): 'throttle' | CallError | undefined {
     const canonical = canonicalService(service);
     const op = operation?.toLowerCase();
     const rule = this.#throttles.find(
       (candidate) =>
         candidate.remaining > 0 && candidate.service === canonical && (!candidate.operation || candidate.operation === op),
     );
-    if (!rule) return false;
+    if (!rule) return undefined;
+    // A call the draw spares passes through; it does not count against `times`.
+    if (rule.draw && rule.draw.next() >= rule.draw.share) return undefined;
     rule.remaining -= 1;
-    return true;
+    return rule.error ?? 'throttle';
   }
 
   /** Whether any throttle could match this service (lets the proxy skip buffering otherwise). */
@@ -129,6 +161,18 @@ export class FaultInjector {
     if (crash) return { kind: 'crash', afterMs: crash.afterMs ?? 50, exitCode: crash.exitCode ?? 1 };
     return { kind: 'run' };
   }
+}
+
+/** mulberry32: a small seeded generator of draws in [0, 1), so share-based faults are repeatable. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function takeMatching<T extends { taskDefinitionFamily?: string } & Counted>(rules: T[], family: string): T | undefined {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { evaluateJsonataRequest } from '../moto/jsonata.ts';
 import { AwsEventEmitter } from './emitter.ts';
 import { TaskLifecycle } from './ecs-tasks.ts';
-import { FaultInjector } from './faults.ts';
+import { FaultInjector, type CallError } from './faults.ts';
 import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './lambda.ts';
 import { CallObservers } from './observers.ts';
 import { ServiceReconciler } from './reconcile.ts';
@@ -140,7 +140,8 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
 
   const body = await readBody(req);
   const { operation, input } = safeDecode(identity, body);
-  if (context.faults.takeThrottle(identity.service, operation)) return send(res, throttleReply(identity));
+  const fault = context.faults.takeCallFault(identity.service, operation);
+  if (fault) return send(res, fault === 'throttle' ? throttleReply(identity) : errorReply(identity, fault));
   if (handler && functionName) {
     const invocationType = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
     return send(res, await context.invoker.invoke(functionName, handler, invocationType, body));
@@ -263,6 +264,22 @@ function throttleReply(identity: CallIdentity): HttpReply {
     };
   }
   return jsonError('ThrottlingException', 'Rate exceeded', 400, identity.service === 'monitoring' ? '1.0' : '1.1');
+}
+
+/** An injected AWS error, in the protocol the caller speaks (see throttleReply). */
+function errorReply(identity: CallIdentity, error: CallError): HttpReply {
+  const status = error.status ?? 400;
+  const message = error.message ?? `Injected ${error.code}`;
+  if (identity.protocol === 'query') {
+    return {
+      status,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${error.code}</Code><Message>${message}</Message></Error>` +
+        '<RequestId>local-fault</RequestId></ErrorResponse>',
+    };
+  }
+  return jsonError(error.code, message, status, identity.service === 'monitoring' ? '1.0' : '1.1');
 }
 
 function safeDecode(identity: CallIdentity, body: Buffer): { operation?: string; input: Record<string, unknown> } {

@@ -14,11 +14,7 @@ import {
 import { ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand, type Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { GreenTask } from '../domain/deployment-health.ts';
-
-/** An AWS call of the deploy workflow failed; `cause` is the SDK error. */
-export class DeployAwsError extends Error {
-  override readonly name = 'DeployAwsError';
-}
+import { callAws } from '../../kernel/aws/calls.ts';
 
 export interface WeightedRoute {
   listenerArn: string;
@@ -133,11 +129,8 @@ export class BlueGreenAws {
     return { passed: result.passed !== false, detail: body };
   }
 
-  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw new DeployAwsError(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+  /** Throttling and server errors become EcsThrottledError/AwsServerError, which the machine retries for minutes. */
+  private call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    return callAws(what, send);
   }
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { DeploymentAbortedError } from '../../kernel/errors.ts';
 import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore, DeployRequestOutcome, StoredDeployment } from '../adapters/deployment-store.ts';
+import { TaskTokens, type ResumeResult } from '../adapters/task-tokens.ts';
 import { describeDeployPlan, planDeployFor } from '../domain/deploy-plan.ts';
 import { deploymentIdFor } from '../domain/deploy-trigger.ts';
 import type { DeployRequest } from '../domain/deployment.ts';
@@ -10,8 +12,8 @@ import type { DeployRequest } from '../domain/deployment.ts';
 /**
  * Operator controls for blue/green deploys (the CLI wraps these): start a deploy of an image, approve a paused gate,
  * fast-track past the remaining bakes, abort (rolls back), roll back to the previous revision, status and history,
- * and a dry run that prints the plan. Requests reach a running deployment through its item: the machine's checks
- * read them, so they work in whatever step it is.
+ * and a dry run that prints the plan. Requests reach a running deployment through its item, which the machine's checks
+ * read, and resume the wait it is parked on, if any, so they take effect at once (docs/decisions/0009-deploy-waits.md).
  */
 
 export class DeployControlError extends Error {
@@ -34,10 +36,12 @@ export interface ServiceRef {
 export class DeployControls {
   private readonly deps: DeployControlsDependencies;
   private readonly now: () => Date;
+  private readonly tokens: TaskTokens;
 
   constructor(deps: DeployControlsDependencies) {
     this.deps = deps;
     this.now = deps.now ?? (() => new Date());
+    this.tokens = new TaskTokens(deps.sfn);
   }
 
   /** Deploys an image (pinned by digest, e.g. `…/web@sha256:…`) now, or queues it behind the running deploy. */
@@ -55,25 +59,27 @@ export class DeployControls {
     return this.request(target, { image: `revision ${revision}`, taskDefinitionArn: revision, trigger: 'rollback' }, target.requestId);
   }
 
+  /** Passes the approval gate the deployment waits at. Repeating it is harmless (it resumes the same wait). */
   async approve(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    const token = await this.approvalToken(target);
-    await this.deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approvedAt: this.now().toISOString() }) }));
-    await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, { approvedAt: this.now().toISOString() });
+    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
+    const wait = waitOf(stored);
+    if (wait?.kind !== 'approval') {
+      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not waiting for approval`);
+    }
+    if (stored?.['approvedAt'] === undefined) await this.flagRunningDeployment(target, { approvedAt: this.now().toISOString() });
+    await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { approved: true }));
   }
 
-  /** Rolls the deployment back at its next check (or at once when it waits for approval). */
+  /** Rolls the deployment back: at once when it waits (a bake, the approval gate, green coming up), else at its next check. */
   async abort(target: ServiceRef & { deploymentId: string }): Promise<void> {
     await this.flagRunningDeployment(target, { abortRequested: true, abortRequestedAt: this.now().toISOString() });
-    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-    const token = stored?.['approvalToken'];
-    if (typeof token === 'string' && stored?.['approvedAt'] === undefined) {
-      await this.deps.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DeploymentAbortedError', cause: 'An operator aborted the deployment' }));
-    }
+    await this.resumeWaitOf(target, (token) => this.tokens.fail(token, new DeploymentAbortedError('An operator aborted the deployment')));
   }
 
-  /** Skips the remaining bakes (checks still run once per step). */
+  /** Skips the remaining bakes and passes the approval gate (checks still run once per step). */
   async fastTrack(target: ServiceRef & { deploymentId: string }): Promise<void> {
     await this.flagRunningDeployment(target, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() });
+    await this.resumeWaitOf(target, (token) => this.tokens.succeed(token, { fastTrack: true }));
   }
 
   async status(target: ServiceRef): Promise<{ running?: StoredDeployment; queued?: DeployRequest; recent: StoredDeployment[] }> {
@@ -126,13 +132,22 @@ export class DeployControls {
     }
   }
 
-  private async approvalToken(target: ServiceRef & { deploymentId: string }): Promise<string> {
-    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-    const token = stored?.['approvalToken'];
-    if (typeof token !== 'string' || stored?.['approvedAt'] !== undefined) {
-      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not waiting for approval`);
+  /** Resumes the wait the deployment is parked on now, if any: the request recorded on its item does the rest. */
+  private async resumeWaitOf(target: ServiceRef & { deploymentId: string }, resume: (token: string) => Promise<ResumeResult>): Promise<void> {
+    const wait = waitOf(await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId));
+    if (wait) await this.resumeWait(target, wait.taskToken, resume);
+  }
+
+  /**
+   * A wait that already moved on is fine: the machine is between waits and its next check, or the next wait's own look,
+   * reads the request. Step Functions out of reach is not: the request would wait for the next check.
+   */
+  private async resumeWait(target: ServiceRef & { deploymentId: string }, taskToken: string, resume: (token: string) => Promise<ResumeResult>): Promise<void> {
+    if ((await resume(taskToken)) === 'resume-failed') {
+      throw new DeployControlError(
+        `Recorded for deployment ${target.deploymentId} of ${target.cluster}/${target.service}, but Step Functions could not be reached to resume its wait now; repeat the request`,
+      );
     }
-    return token;
   }
 
   private async requireDeployConfig(target: ServiceRef) {
@@ -140,4 +155,11 @@ export class DeployControls {
     if (!stored?.config.deploy) throw new DeployControlError(`${target.cluster}/${target.service} has no deploy configuration`);
     return stored.config.deploy;
   }
+}
+
+/** The wait a deployment is parked on (DeploymentStore.registerWait), if it is parked. */
+function waitOf(stored: StoredDeployment | undefined): { taskToken: string; kind: string } | undefined {
+  const wait = stored?.['wait'] as { taskToken?: unknown; kind?: unknown } | null | undefined;
+  if (!wait || typeof wait.taskToken !== 'string' || (stored?.['status'] !== 'IN_PROGRESS' && stored?.['status'] !== 'STARTING')) return undefined;
+  return { taskToken: wait.taskToken, kind: String(wait.kind) };
 }

@@ -8,6 +8,7 @@ import { ConfigStore } from '../../config/index.ts';
 import { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../adapters/deployment-store.ts';
 import { StabilityWaiters } from '../adapters/stability-waiters.ts';
+import { TaskTokens } from '../adapters/task-tokens.ts';
 import { readTableNames } from '../../kernel/environment.ts';
 
 /** The deploy side of a function's dependencies, built once per container at cold start. */
@@ -25,6 +26,7 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
   const aws = new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
-  const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, sharedSfnClient());
-  return new BlueGreenWorkflow({ ...deployDependencies(env), aws, waiters });
+  const tokens = new TaskTokens(sharedSfnClient());
+  const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, tokens);
+  return new BlueGreenWorkflow({ ...deployDependencies(env), aws, waiters, tokens });
 }

@@ -54,6 +54,24 @@ describe('faults', () => {
     assert.equal(faults.takeThrottle('ecs', 'Anything'), true);
   });
 
+  test('a share of matching calls fails, the same ones for the same seed; an error replaces the throttle', () => {
+    const draws = (seed: number) => {
+      const faults = new FaultInjector();
+      faults.throttle({ service: 'ecs', operation: 'ListTasks', share: 0.7, seed });
+      return Array.from({ length: 1000 }, () => faults.takeCallFault('ecs', 'ListTasks') !== undefined);
+    };
+    const failed = draws(7).filter(Boolean).length;
+    assert.ok(failed > 650 && failed < 750, `${failed} of 1000 calls failed`);
+    assert.deepEqual(draws(7), draws(7));
+    assert.notDeepEqual(draws(7), draws(8));
+
+    const faults = new FaultInjector();
+    faults.throttle({ service: 'ecs', operation: 'DeleteTaskSet', times: 1, error: { code: 'ClientException', message: 'nope' } });
+    assert.equal(faults.takeCallFault('ecs', 'DescribeServices'), undefined);
+    assert.deepEqual(faults.takeCallFault('ecs', 'DeleteTaskSet'), { code: 'ClientException', message: 'nope' });
+    assert.equal(faults.takeCallFault('ecs', 'DeleteTaskSet'), undefined);
+  });
+
   test('task fates by family, with counts; clear() removes all', () => {
     const faults = new FaultInjector();
     faults.failToStart({ taskDefinitionFamily: 'web', times: 1 });
