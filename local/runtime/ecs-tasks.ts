@@ -112,9 +112,12 @@ export class TaskLifecycle {
       return;
     }
     await this.#advance(taskArn, steps);
-    if (fate.kind === 'crash') {
-      this.#deps.tracker.delay(fate.afterMs, () => this.stop(taskArn, 'Essential container in task exited', crashSteps(fate.exitCode)));
-    }
+    if (fate.kind === 'crash') this.#deps.tracker.delay(fate.afterMs, () => this.crash(taskArn, fate.exitCode));
+  }
+
+  /** The task's essential container exits now: stopped in moto, reported as a crash. */
+  crash(taskArn: string, exitCode: number): Promise<void> {
+    return this.stop(taskArn, 'Essential container in task exited', crashSteps(exitCode));
   }
 
   /** Applies steps synchronously (so concurrent callers see the new state) and queues their events in order. */

@@ -53,6 +53,8 @@ export interface LocalRuntime {
   invocations: InvocationRecord[];
   faults: FaultInjector;
   emitter: AwsEventEmitter;
+  /** Crashes a running task now (its essential container exits with `exitCode`), as a fault at a chosen moment. */
+  crashTask(taskArn: string, exitCode?: number): Promise<void>;
   /** Forgets runtime-side state (task registry, logs, faults); call alongside moto's reset. */
   reset(): void;
   stop(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     invocations: invoker.invocations,
     faults,
     emitter,
+    crashTask: (taskArn, exitCode = 1) => tracker.track(lifecycle.crash(taskArn, exitCode)),
     reset() {
       invoker.invocations.length = 0;
       emitter.clear();
