@@ -23,11 +23,10 @@ import {
  * a bake takes (bake ÷ check interval), so the configuration is printed with them.
  *
  * Then the cost of a 24-hour bake (docs/decisions/0009-deploy-waits.md), measured on real runs and extended to 24 h by
- * the one thing that grows with the bake, its own checks: (1) a canary with a 24-hour bake at the default bake check
- * interval, fast-tracked once its bake waits, costs the bake step with one wait; (2) the same canary with a 12-second
- * bake checked every 3 s costs it with four waits, each ended by its timeout: the difference is what one more check
- * costs. A 24-hour bake is 12 waits at the default 2 hours; it ends by the last wait's timeout, which costs what a
- * fast-track resume costs.
+ * the one thing that grows with the bake, its own checks: a canary with a 24-hour bake at the default bake check
+ * interval shows the wait it parks on (2 h) and is fast-tracked; two canaries with a 6-s and a 12-s bake checked every
+ * 3 s wait 2 and 4 times, each wait ended by its timeout as in a 24-hour bake: their difference is what a check costs,
+ * and a 24-hour bake is the 12-s one plus 8 checks.
  */
 
 const DEPLOYS_PER_STRATEGY = 5;
@@ -37,6 +36,13 @@ const strategies: Array<[string, ServiceOptions]> = [
   ['all-at-once (final bake 0)', { name: 'allatonce', deploy: { strategy: { type: 'all-at-once' } } }],
   ['canary 10 % bake 2 s, final bake 2 s', { name: 'canary', deploy: { strategy: { type: 'canary', percent: 10, bakeMinutes: 2 / 60 }, finalBakeMinutes: 2 / 60 } }],
 ];
+
+const DAY_SECONDS = 24 * 60 * 60;
+/** The default bake check interval (functions/deploy/config.ts). */
+const BAKE_CHECK_SECONDS = 120 * 60;
+const HISTORY_LIMIT = 25_000;
+/** The machine before issue 8: Check → StepOver → WaitBeforeCheck every checkIntervalSeconds (default 15 s) of a bake. */
+const BEFORE = { checkSeconds: 15, transitionsPerCheck: 3, eventsPerCheck: 9 };
 
 interface DeployFigures {
   transitions: number;
@@ -93,21 +99,15 @@ async function measureDeploy(target: BlueGreenService, tag: string): Promise<Dep
   };
 }
 
-const DAY_SECONDS = 24 * 60 * 60;
-/** The default bake check interval (functions/deploy/config.ts). */
-const BAKE_CHECK_SECONDS = 120 * 60;
-const HISTORY_LIMIT = 25_000;
-/** The machine before issue 8: Check → StepOver → WaitBeforeCheck every checkIntervalSeconds (default 15 s) of a bake. */
-const BEFORE = { checkSeconds: 15, transitionsPerCheck: 3, eventsPerCheck: 9 };
-
 interface StepRun {
   /** State transitions (states entered) of the whole execution, and of the measured step (BeginStep to StepDone). */
   transitions: number;
   stepTransitions: number;
   historyEvents: number;
   stepHistoryEvents: number;
-  /** How often the step parked on its task token, and how those waits ended. */
+  /** How often the step parked on its task token, for how long at most, and how those waits ended. */
   waits: number;
+  waitTimeouts: number[];
   waitEnds: string[];
 }
 
@@ -116,34 +116,46 @@ async function reportLongBake(): Promise<void> {
     name,
     deploy: { strategy: { type: 'canary', percent: 10, bakeMinutes }, bakeCheckMinutes },
   });
-  const fastTracked = await measureStep(await createBlueGreenService(aws.clientConfig, canary('daybake', 24 * 60, BAKE_CHECK_SECONDS / 60)), 'traffic-10', 'fast-track');
-  const checked = await measureStep(await createBlueGreenService(aws.clientConfig, canary('shortbake', 0.2, 0.05)), 'traffic-10', 'timeout');
+  const day = await measureStep(await createBlueGreenService(aws.clientConfig, canary('daybake', 24 * 60, BAKE_CHECK_SECONDS / 60)), 'traffic-10', 'fast-track');
+  const twoWaits = await measureStep(await createBlueGreenService(aws.clientConfig, canary('twowaits', 0.1, 0.05)), 'traffic-10', 'timeout');
+  const fourWaits = await measureStep(await createBlueGreenService(aws.clientConfig, canary('fourwaits', 0.2, 0.05)), 'traffic-10', 'timeout');
   const approval = await measureStep(
     await createBlueGreenService(aws.clientConfig, { name: 'approval', deploy: { manualApproval: true, approvalTimeoutMinutes: 7 * 24 * 60 } }),
     'approval',
     'fast-track',
   );
-  const perCheck = (checked.stepTransitions - fastTracked.stepTransitions) / (checked.waits - fastTracked.waits);
-  const eventsPerCheck = (checked.stepHistoryEvents - fastTracked.stepHistoryEvents) / (checked.waits - fastTracked.waits);
+  const perCheck = (fourWaits.stepTransitions - twoWaits.stepTransitions) / (fourWaits.waits - twoWaits.waits);
+  const eventsPerCheck = (fourWaits.stepHistoryEvents - twoWaits.stepHistoryEvents) / (fourWaits.waits - twoWaits.waits);
   const waitsIn24h = Math.ceil(DAY_SECONDS / BAKE_CHECK_SECONDS);
-  const extra = waitsIn24h - fastTracked.waits;
+  const extra = waitsIn24h - fourWaits.waits;
   const beforeChecks = DAY_SECONDS / BEFORE.checkSeconds;
-  console.log('\nA 24-hour canary bake (the bake step: weights set, checks and waits; transitions = states entered):');
+  const row = (run: string, figures: StepRun) => ({
+    run,
+    waits: figures.waits,
+    'wait timeouts (s)': figures.waitTimeouts.join(', '),
+    'wait ends': figures.waitEnds.join(', '),
+    'bake step transitions': figures.stepTransitions,
+    'deploy transitions': figures.transitions,
+    'bake step history events': figures.stepHistoryEvents,
+  });
+  console.log('\nA canary bake, measured (the bake step: BeginStep to StepDone; transitions = states entered):');
   console.table([
-    { run: 'measured: 24-h bake, fast-tracked while it waited', waits: fastTracked.waits, 'wait ends': fastTracked.waitEnds.join(', '), 'bake step transitions': fastTracked.stepTransitions, 'deploy transitions': fastTracked.transitions, 'bake step history events': fastTracked.stepHistoryEvents },
-    { run: 'measured: 12-s bake checked every 3 s', waits: checked.waits, 'wait ends': checked.waitEnds.join(', '), 'bake step transitions': checked.stepTransitions, 'deploy transitions': checked.transitions, 'bake step history events': checked.stepHistoryEvents },
+    row('24-h bake at the default bake check (2 h), fast-tracked while it waited', day),
+    row('6-s bake checked every 3 s', twoWaits),
+    row('12-s bake checked every 3 s', fourWaits),
   ]);
-  console.log(`One more check of a waiting bake costs ${perCheck} transitions and ${eventsPerCheck} history events (measured).`);
+  console.log(`Each further check of a bake costs ${perCheck} transitions and ${eventsPerCheck} history events (the difference of the two short bakes).`);
+  console.log(`A 24-hour bake at the default: ${waitsIn24h} waits of 2 h, each ended by its timeout like the short bakes' = the 12-s bake + ${extra} checks:`);
   console.table([
     {
-      machine: `after: 24-h bake, a check every ${BAKE_CHECK_SECONDS / 3600} h (${waitsIn24h} waits)`,
-      'bake step transitions': fastTracked.stepTransitions + extra * perCheck,
-      'deploy transitions': fastTracked.transitions + extra * perCheck,
-      'bake step history events': fastTracked.stepHistoryEvents + extra * eventsPerCheck,
-      'fits the 25,000-event history': fastTracked.historyEvents + extra * eventsPerCheck <= HISTORY_LIMIT ? 'yes' : 'no',
+      machine: `after: 24-h bake, ${waitsIn24h} checks`,
+      'bake step transitions': fourWaits.stepTransitions + extra * perCheck,
+      'deploy transitions': fourWaits.transitions + extra * perCheck,
+      'bake step history events': fourWaits.stepHistoryEvents + extra * eventsPerCheck,
+      'fits the 25,000-event history': fourWaits.historyEvents + extra * eventsPerCheck <= HISTORY_LIMIT ? 'yes' : 'no',
     },
     {
-      machine: `before (computed): 24-h bake, a check every ${BEFORE.checkSeconds} s (${beforeChecks} checks)`,
+      machine: `before (computed): 24-h bake, ${beforeChecks} checks (every ${BEFORE.checkSeconds} s)`,
       'bake step transitions': beforeChecks * BEFORE.transitionsPerCheck,
       'deploy transitions': `> ${beforeChecks * BEFORE.transitionsPerCheck}`,
       'bake step history events': beforeChecks * BEFORE.eventsPerCheck,
@@ -151,7 +163,7 @@ async function reportLongBake(): Promise<void> {
     },
   ]);
   console.log(
-    `An approval gate of 7 days waits once for its whole timeout: resumed by a fast-track, the approval step cost ${approval.stepTransitions} transitions (${approval.waits} wait: ${approval.waitEnds.join(', ')}; measured); ended by its timeout instead, it costs the same.`,
+    `An approval gate of 7 days waits once, for its whole timeout (${approval.waitTimeouts.join(', ')} s): fast-tracked, the approval step cost ${approval.stepTransitions} transitions (${approval.waitEnds.join(', ')}; measured).`,
   );
 }
 
@@ -178,15 +190,15 @@ async function measureStep(target: BlueGreenService, stepName: string, end: 'fas
   if (result.status !== 'SUCCEEDED') throw new Error(`The ${end} bake ended ${result.status}: ${result.error} ${result.cause}`);
   const history = await executionHistory(target, execution.executionArn);
   const step = stepEvents(history, stepName);
-  const waitEnds = step.flatMap((event, index) =>
-    event.stateEnteredEventDetails?.name === 'AwaitEvents' ? [step.slice(index).find((later) => ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'].includes(later.type ?? ''))?.type ?? '?'] : [],
-  );
+  const waits = step.flatMap((event, index) => (event.stateEnteredEventDetails?.name === 'AwaitEvents' ? [step.slice(index)] : []));
+  const waitEnds = waits.map((from) => from.find((later) => ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'].includes(later.type ?? ''))?.type ?? '?');
   return {
     transitions: entered(history),
     stepTransitions: entered(step),
     historyEvents: history.length,
     stepHistoryEvents: step.length,
-    waits: waitEnds.length,
+    waits: waits.length,
+    waitTimeouts: waits.map((from) => from.find((later) => later.type === 'TaskScheduled')?.taskScheduledEventDetails?.timeoutInSeconds ?? Number.NaN),
     waitEnds: [...new Set(waitEnds)].map((type) => `${waitEnds.filter((other) => other === type).length}× ${type}`),
   };
 }
