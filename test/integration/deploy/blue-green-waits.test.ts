@@ -5,7 +5,9 @@ import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import { alarmWaiterKey } from '../../../functions/deploy/adapters/alarm-waiters.ts';
 import { createAlarm, createBlueGreenService, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
 import { assertRolledBack, controls, deployments, describeWaitEnd, parkedIn, pushAndWaitForCanary, waitsOf } from './blue-green-support.ts';
-import { getItem, useDeployedStack } from '../support.ts';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SINGLE_METRIC_ALARM_STATE_CHANGE } from '../../fixtures/cloudwatch-alarm-events.ts';
+import { getItem, putEvents, useDeployedStack } from '../support.ts';
 
 /**
  * The deploy's waits (docs/decisions/0009-deploy-waits.md): bakes and the approval gate park on a task token that the
@@ -52,6 +54,25 @@ describe('blue/green: a bake waits for events, not for checks', () => {
     await assertRolledBack(stack, target, /RollbackAlarmError: Rollback alarm in ALARM: web-5xx/);
     assert.deepEqual((await waitsOf(target, execution.executionArn)).filter(({ step }) => step === 'traffic-50').map(describeWaitEnd), ['traffic-50 TaskFailed RollbackAlarmError']);
     assert.equal(await getItem(stack.documents, alarmWaiterKey('web-5xx', target.cluster, target.service)), undefined, 'the alarm event claimed its waiter');
+  });
+
+  it('AWS\'s published alarm event rolls the bake back once; its redelivery finds nothing to resume', async () => {
+    const alarmName = SINGLE_METRIC_ALARM_STATE_CHANGE.detail.alarmName;
+    const target = await blueGreenService({ ...HOUR_BAKE, rollbackAlarms: [alarmName] });
+    // The alarm exists and stays INSUFFICIENT_DATA for the checks: only the event tells of the ALARM.
+    await createAlarm(target, alarmName);
+    const { execution } = await pushAndWaitForCanary(stack, target);
+    await parkedIn(stack, target, 'traffic-50');
+
+    await putEvents(stack.events, [SINGLE_METRIC_ALARM_STATE_CHANGE]);
+    const result = await waitForExecution(target, execution.executionArn);
+
+    assert.equal(result.error, 'DeploymentRolledBack');
+    await assertRolledBack(stack, target, /RollbackAlarmError: Rollback alarm in ALARM: ServerCpuTooHigh/);
+    const redelivered = await new LambdaClient(stack.aws.clientConfig).send(
+      new InvokeCommand({ FunctionName: 'harbormaster-local-resumeDeployOnAlarm', Payload: Buffer.from(JSON.stringify(SINGLE_METRIC_ALARM_STATE_CHANGE)) }),
+    );
+    assert.deepEqual(JSON.parse(Buffer.from(redelivered.Payload ?? []).toString('utf8')), { outcome: 'duplicate', eventId: SINGLE_METRIC_ALARM_STATE_CHANGE.id });
   });
 
   it('an abort ends the bake at once: rolled back', async () => {
