@@ -195,9 +195,12 @@ export class BlueGreenWorkflow {
       now: this.now(),
     });
     const state = await this.readCheckInput(request, live);
-    // While green comes up, count the tasks already running on the waiter, so later task events add to them.
-    const counted = step.kind === 'stabilize' ? await this.deps.waiters.observe(greenTaskSetId, state.greenTasks) : 'none';
-    if (counted !== 'none' && counted !== 'waiting') return { look: counted };
+    if (step.kind === 'stabilize') {
+      // Count the tasks already running on the waiter, so later task events add to them; the waiter resumes the wait
+      // once green is stable. Gone already: a task event claimed it and resumes the wait.
+      const counted = await this.deps.waiters.observe(greenTaskSetId, state.greenTasks);
+      if (counted !== 'waiting') return { look: counted === 'none' ? 'already-moved-on' : counted };
+    }
     let verdict: CheckVerdict;
     try {
       verdict = checkDeployment(state);

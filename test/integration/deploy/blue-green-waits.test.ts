@@ -203,7 +203,8 @@ describe('blue/green: the approval gate', () => {
 
 describe('blue/green under ECS throttling and server errors', () => {
   it('rides out ~70 % of DescribeServices/ListTasks throttled (and 5xx answers): completes, weights on green', async () => {
-    const target = await blueGreenService({ strategy: { type: 'canary', percent: 50, bakeMinutes: 0.05 }, checkIntervalSeconds: 5 });
+    // All at once: three checks, each retried through the throttling (a canary adds one per step, and minutes).
+    const target = await blueGreenService({ strategy: { type: 'all-at-once' }, checkIntervalSeconds: 5 });
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DescribeServices', times: 4, error: { code: 'ServerException', message: 'Service unavailable', status: 500 } });
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DescribeServices', share: 0.7, seed: 11 });
     stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'ListTasks', share: 0.7, seed: 12 });
