@@ -14,8 +14,10 @@ const MAX_BAKE_MINUTES = 1440;
 const MAX_GREEN_STABLE_MINUTES = 240;
 /** ECS: at most 10 containers per task definition. */
 const MAX_CONTAINERS = 10;
-/** DescribeAlarms reads at most 100 alarm names per call. */
-const MAX_ROLLBACK_ALARMS = 100;
+/** Each wait registers for every rollback alarm in one transaction (docs/decisions/0013-deploy-waits.md). */
+const MAX_ROLLBACK_ALARMS = 20;
+const MAX_BAKE_CHECK_MINUTES = 24 * 60;
+const MAX_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
 const MAX_NOTIFY_ROUTES = 20;
 
 const minutes = z.number().min(0, 'must be 0 or more minutes').max(MAX_BAKE_MINUTES, `must be at most ${MAX_BAKE_MINUTES} minutes (24 h)`);
@@ -68,8 +70,17 @@ export const deployConfigSchema = z
       .positive('must be more than 0 minutes')
       .max(MAX_GREEN_STABLE_MINUTES, `must be at most ${MAX_GREEN_STABLE_MINUTES} minutes (4 h)`)
       .default(10),
-    /** How often green tasks, rollback alarms and operator requests are checked while waiting or baking. */
+    /**
+     * While green comes up, how often the machine checks it on its own; green's task events resume it sooner
+     * (docs/decisions/0013-deploy-waits.md).
+     */
     checkIntervalSeconds: z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second').max(300, 'must be at most 300 seconds (5 min)').default(15),
+    /**
+     * While a bake waits, how often the machine checks on its own in case an event was lost: the rollback alarm going
+     * to ALARM, a green task stopping, an abort or a fast-track resume it at once. Each such check costs 3 state
+     * transitions, so a 24-hour bake at the default costs 12 of them (docs/decisions/0013-deploy-waits.md).
+     */
+    bakeCheckMinutes: z.number().positive('must be more than 0 minutes').max(MAX_BAKE_CHECK_MINUTES, `must be at most ${MAX_BAKE_CHECK_MINUTES} minutes (a day)`).default(120),
     loadBalancer: z
       .object({
         production: trafficRouteSchema,
@@ -82,11 +93,19 @@ export const deployConfigSchema = z
     /** CloudWatch alarm names; any of them in ALARM during a deploy rolls it back. */
     rollbackAlarms: z
       .array(z.string().min(1).max(255))
-      .max(MAX_ROLLBACK_ALARMS, `must name at most ${MAX_ROLLBACK_ALARMS} alarms (what one DescribeAlarms call reads)`)
+      .max(MAX_ROLLBACK_ALARMS, `must name at most ${MAX_ROLLBACK_ALARMS} alarms (each wait registers for all of them in one transaction)`)
       .default([]),
     preTrafficHook: z.optional(preTrafficHookSchema),
     /** Pause before production traffic moves until an operator approves (or aborts). */
     manualApproval: z.boolean().default(false),
+    /** How long the approval gate waits; the service stays locked meanwhile, so the wait is bounded (7 days at most). */
+    approvalTimeoutMinutes: z
+      .number()
+      .positive('must be more than 0 minutes')
+      .max(MAX_APPROVAL_TIMEOUT_MINUTES, `must be at most ${MAX_APPROVAL_TIMEOUT_MINUTES} minutes (7 days)`)
+      .default(24 * 60),
+    /** What an approval timeout does: roll the deploy back (default) or proceed as if approved. */
+    approvalTimeoutAction: z.enum(['rollback', 'proceed']).default('rollback'),
     /** Notification routes (names the notifier resolves to Slack channels / webhooks); empty = the default route. */
     notify: z.array(z.string().min(1).max(255)).max(MAX_NOTIFY_ROUTES, `must name at most ${MAX_NOTIFY_ROUTES} routes`).default([]),
   })

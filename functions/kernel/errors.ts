@@ -35,13 +35,28 @@ export class PreTrafficCheckFailedError extends Error {
 export class DeploymentAbortedError extends Error {
   override readonly name = 'DeploymentAbortedError';
 }
+/** The approval gate waited its configured timeout without an approval, and its configured action is to roll back. */
+export class ApprovalTimedOutError extends Error {
+  override readonly name = 'ApprovalTimedOutError';
+}
 
-/** ECS refused a call for its rate limit even after the SDK's own retries; Step Functions retries with backoff. */
+/**
+ * An AWS service (ECS mostly, hence the name) refused a call for its rate limit even after the SDK's own retries;
+ * Step Functions retries with backoff.
+ */
 export class EcsThrottledError extends Error {
   override readonly name = 'EcsThrottledError';
 }
 
-/** An ECS, EventBridge or Scheduler call failed for a reason other than throttling; `cause` holds the SDK error. */
+/**
+ * An AWS service failed on its side (HTTP 5xx) even after the SDK's own retries: transient like throttling, so Step
+ * Functions retries it with backoff, and it never counts as a failed check.
+ */
+export class AwsServerError extends Error {
+  override readonly name = 'AwsServerError';
+}
+
+/** An AWS call failed for a reason other than throttling or a server error; `cause` holds the SDK error. */
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
 }

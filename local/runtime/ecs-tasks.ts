@@ -137,9 +137,12 @@ export class TaskLifecycle {
       return;
     }
     await this.#advance(taskArn, steps);
-    if (fate.kind === 'crash') {
-      this.#deps.tracker.delay(fate.afterMs, () => this.stop(taskArn, ESSENTIAL_CONTAINER_EXITED, crashSteps(fate.exitCode)));
-    }
+    if (fate.kind === 'crash') this.#deps.tracker.delay(fate.afterMs, () => this.crash(taskArn, fate.exitCode));
+  }
+
+  /** The task's essential container exits now: stopped in moto, reported as a crash. */
+  crash(taskArn: string, exitCode: number): Promise<void> {
+    return this.stop(taskArn, ESSENTIAL_CONTAINER_EXITED, crashSteps(exitCode));
   }
 
   /** Applies steps synchronously (so concurrent callers see the new state) and queues their events in order. */

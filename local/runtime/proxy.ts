@@ -56,6 +56,8 @@ export interface LocalRuntime {
   /** Crashes every running task of the task definition now (exit code default 1); resolves with their ARNs once stopped. */
   crashRunningTasks(taskDefinitionArn: string, exitCode?: number): Promise<string[]>;
   emitter: AwsEventEmitter;
+  /** Crashes a running task now (its essential container exits with `exitCode`), as a fault at a chosen moment. */
+  crashTask(taskArn: string, exitCode?: number): Promise<void>;
   /** Forgets runtime-side state (task registry, logs, faults); call alongside moto's reset. */
   reset(): void;
   stop(): Promise<void>;
@@ -95,6 +97,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     faults,
     crashRunningTasks: (taskDefinitionArn, exitCode = 1) => tracker.track(lifecycle.crashRunning(taskDefinitionArn, exitCode)),
     emitter,
+    crashTask: (taskArn, exitCode = 1) => tracker.track(lifecycle.crash(taskArn, exitCode)),
     reset() {
       invoker.invocations.length = 0;
       emitter.clear();
@@ -147,7 +150,7 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
   const { operation, input } = safeDecode(identity, body);
   if (context.faults.takeThrottle(identity.service, operation)) return send(res, throttleReply(identity));
   const failure = context.faults.takeCallFailure(identity.service, operation, body);
-  if (failure) return send(res, jsonError(failure.code, failure.message ?? `Injected ${failure.code}`, failure.status ?? 400));
+  if (failure) return send(res, errorReply(identity, failure));
   if (handler && functionName) {
     const invocationType = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
     return send(res, await context.invoker.invoke(functionName, handler, invocationType, body));
@@ -295,6 +298,22 @@ function throttleReply(identity: CallIdentity): HttpReply {
 /** CloudWatch speaks AWS JSON 1.0; the other JSON services we serve speak 1.1. */
 function jsonVersionOf(identity: CallIdentity): string {
   return identity.service === 'monitoring' ? '1.0' : '1.1';
+}
+
+/** An injected AWS error, in the protocol the caller speaks (see throttleReply). */
+function errorReply(identity: CallIdentity, error: { code: string; message?: string; status?: number }): HttpReply {
+  const status = error.status ?? 400;
+  const message = error.message ?? `Injected ${error.code}`;
+  if (identity.protocol === 'query') {
+    return {
+      status,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${error.code}</Code><Message>${message}</Message></Error>` +
+        '<RequestId>local-fault</RequestId></ErrorResponse>',
+    };
+  }
+  return jsonError(error.code, message, status, jsonVersionOf(identity));
 }
 
 function safeDecode(identity: CallIdentity, body: Buffer): { operation?: string; input: Record<string, unknown> } {

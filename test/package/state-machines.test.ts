@@ -19,32 +19,11 @@ import { invokedAction, invokedFunctionKey, locateStates, readStateMachineFiles,
  * delete entries as the files are reconciled, until every list is empty.
  */
 const KNOWN_GAPS = {
-  notJsonata: [],
-  unmatchedErrors: [
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitApproval: StateStoreError',
-    // Since deploy reads task sets through the kernel's collectPages (pagination): the waits branch retries throttling.
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable: EcsThrottledError',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/Check: EcsThrottledError',
-  ],
-  retriersWithoutPolicy: [
-    'functions/deploy/blue-green-deploy.asl.json Finish Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-    'functions/deploy/blue-green-deploy.asl.json Finish Retry[1] ["DeployStartError"]',
-    'functions/deploy/blue-green-deploy.asl.json Prepare Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-    'functions/deploy/blue-green-deploy.asl.json Rollback Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/Check Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/PreTrafficChecks Retry[0] ["Lambda.ServiceException","Lambda.AWSLambdaException","Lambda.SdkClientException","Lambda.TooManyRequestsException","DeployAwsError","StateStoreError"]',
-  ],
+  notJsonata: [] as string[],
+  unmatchedErrors: [] as string[],
+  retriersWithoutPolicy: [] as string[],
   unusedPolicies: [] as string[],
-  lambdaTasksWithoutServiceRetry: [
-    'functions/deploy/blue-green-deploy.asl.json Finish',
-    'functions/deploy/blue-green-deploy.asl.json Prepare',
-    'functions/deploy/blue-green-deploy.asl.json Rollback',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitApproval',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/AwaitGreenStable',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/Check',
-    'functions/deploy/blue-green-deploy.asl.json RunSteps/PreTrafficChecks',
-  ],
+  lambdaTasksWithoutServiceRetry: [] as string[],
 };
 
 /** Error names the Amazon States Language and Step Functions define (docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html). */
@@ -116,6 +95,7 @@ const DELIBERATELY_UNNAMED: Record<string, string> = {
   DeploymentAbortedError: 'a reason to roll back, like GreenTasksFailedError',
   EcsServiceNotFoundError: 'the scaled service is gone: retrying cannot help; Catch States.ALL → RecordFailure',
   AwsCallError: 'an AWS call refused for a reason other than throttling (access, validation): retrying cannot help; the catch-all records it',
+  ApprovalTimedOutError: 'a reason to roll back (the approval gate timed out with action rollback), like GreenTasksFailedError',
   InvalidConfigError: 'a stored configuration that fails validation reads the same on every retry; the catch-all records it',
   UsageIncompleteError: 'revision cleanup: the usage set is not sealed (a cluster was not gathered); planning on it could delete a revision in use, so the run fails (catch-all → RecordFailedRun)',
   StaleUsageError: 'revision cleanup: the usage set is older than 24 h; as UsageIncompleteError, the run fails rather than plan on it',

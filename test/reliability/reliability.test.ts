@@ -22,7 +22,6 @@ const SCENARIOS: Scenario[] = [taskEvents, pushBurst, stoppedByHand, ecsThrottli
  * and failure, but as `todo`, so they do not fail the suite meanwhile. Empty this list once those branches are merged.
  */
 const AWAITING_ENGINE_WORK: Record<string, string> = {
-  d: 'h/waits: ECS throttling and 5xx retried with backoff instead of rolled back',
 };
 
 const scale = reliabilityScale();

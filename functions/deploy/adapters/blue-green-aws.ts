@@ -15,11 +15,7 @@ import { ElasticLoadBalancingV2Client, ModifyListenerCommand, ModifyRuleCommand,
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { collectPages } from '../../kernel/aws/calls.ts';
 import type { GreenTask } from '../domain/deployment-health.ts';
-
-/** An AWS call of the deploy workflow failed; `cause` is the SDK error. */
-export class DeployAwsError extends Error {
-  override readonly name = 'DeployAwsError';
-}
+import { callAws } from '../../kernel/aws/calls.ts';
 
 export interface WeightedRoute {
   listenerArn: string;
@@ -154,11 +150,8 @@ export class BlueGreenAws {
     return { passed: result.passed !== false, detail: body };
   }
 
-  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw new DeployAwsError(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+  /** Throttling and server errors become EcsThrottledError/AwsServerError, which the machine retries for minutes. */
+  private call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    return callAws(what, send);
   }
 }

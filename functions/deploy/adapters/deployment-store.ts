@@ -6,6 +6,8 @@ import { DEPLOYMENT_OUTCOMES, deployOrderKey, deployRequestOf, type DeploymentOu
 import type { Notification } from '../../kernel/notifications.ts';
 import { expiresAt, notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
 import { queryIndexItems } from '../../kernel/store/index-query.ts';
+import type { DeployStep } from '../domain/deploy-plan.ts';
+import { alarmWaiterKey } from './alarm-waiters.ts';
 import { stabilityWaiterKey } from './stability-waiters.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
@@ -176,37 +178,40 @@ export class DeploymentStore {
   }
 
   /**
-   * Parks a task token where green's task events find it (`TASKSET#<id>` / `WAITER`, replacing an earlier wait's, with
-   * no task counted yet: see StabilityWaiters), noted on the deployment; only while the deployment runs.
+   * Parks a waiting step's task token where everything that can end the wait finds it (docs/decisions/0009): on the
+   * deployment (operator controls), under green's task set (`TASKSET#<id>` / `WAITER`, no task counted yet: see
+   * StabilityWaiters) and under each rollback alarm (AlarmWaiters). Each replaces the previous wait's item; all of
+   * them, only while the deployment runs.
    */
-  async registerStabilityWaiter(cluster: string, service: string, deploymentId: string, taskSetId: string, taskToken: string, expectedTasks: number, now: Date): Promise<void> {
-    const registeredAt = now.toISOString();
+  async registerWait(wait: StepWait): Promise<void> {
+    const registeredAt = wait.now.toISOString();
+    // Kept a day past the wait's timeout; the next wait replaces them, the first event after the wait claims them.
+    const expires = expiresAt(registeredAt, Math.ceil(wait.waitSeconds / 86_400) + 1);
+    const token = { taskToken: wait.taskToken, deploymentId: wait.deploymentId, registeredAt, expiresAt: expires };
     await this.transactOrThrow([
       {
         Update: {
           TableName: this.tables.state,
-          Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
-          UpdateExpression: 'SET stabilityWaiter = :waiter',
+          Key: { pk: serviceKey(wait.cluster, wait.service), sk: deploymentSk(wait.deploymentId) },
+          UpdateExpression: 'SET #wait = :wait',
           ConditionExpression: '#status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':waiter': { taskSetId, registeredAt }, ':inProgress': 'IN_PROGRESS' },
+          ExpressionAttributeNames: { '#status': 'status', '#wait': 'wait' },
+          ExpressionAttributeValues: {
+            ':wait': { taskToken: wait.taskToken, step: wait.step.name, kind: wait.step.kind, taskSetId: wait.taskSetId, registeredAt },
+            ':inProgress': 'IN_PROGRESS',
+          },
         },
       },
       {
         Put: {
           TableName: this.tables.state,
-          Item: {
-            ...stabilityWaiterKey(taskSetId),
-            kind: 'stability-waiter',
-            taskToken,
-            deploymentId,
-            // DynamoDB has no empty sets: ADD creates `runningTaskArns` with green's first running task.
-            expectedTasks,
-            registeredAt,
-            expiresAt: expiresAt(registeredAt, 1),
-          },
+          // DynamoDB has no empty sets: ADD creates `runningTaskArns` with green's first running task.
+          Item: { ...stabilityWaiterKey(wait.taskSetId), kind: 'stability-waiter', ...token, resumeWhenStable: wait.step.kind === 'stabilize', expectedTasks: wait.expectedTasks },
         },
       },
+      ...wait.alarmNames.map((alarmName) => ({
+        Put: { TableName: this.tables.state, Item: { ...alarmWaiterKey(alarmName, wait.cluster, wait.service), kind: 'alarm-waiter', ...token } },
+      })),
     ]);
   }
 
@@ -344,6 +349,22 @@ export class DeploymentStore {
       throw new StateStoreError(`Transaction on ${items.length} deployment items failed`, { cause: error });
     }
   }
+}
+
+/** A step's wait to register (DeploymentStore.registerWait). */
+export interface StepWait {
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  step: Pick<DeployStep, 'kind' | 'name'>;
+  /** Green's task set id: its tasks' `startedBy`. */
+  taskSetId: string;
+  taskToken: string;
+  expectedTasks: number;
+  alarmNames: string[];
+  /** How long the machine waits at most; the items outlive it by a day. */
+  waitSeconds: number;
+  now: Date;
 }
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;

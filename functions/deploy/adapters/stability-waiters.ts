@@ -1,36 +1,37 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mayEndStabilityWait, stabilityWaitOutcome, type GreenTask, type StabilityWaiter } from '../domain/deployment-health.ts';
 import type { TaskState } from '../../ingestion/index.ts';
+import type { ResumeResult, TaskTokens } from './task-tokens.ts';
 
-/** Green's stability waiter, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007). */
+/** A deploy's waiter for green's task events, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007, 0009). */
 export function stabilityWaiterKey(taskSetId: string): { pk: string; sk: string } {
   return { pk: `TASKSET#${taskSetId}`, sk: 'WAITER' };
 }
 
 /**
- * What seeing green's tasks did to a deploy's wait: nothing (no waiter), counted (not yet stable), resumed it, found
- * the machine gone on, or could not resume it (SendTask* failed after the SDK's retries: the wait's timeout takes over).
+ * What seeing green's tasks did to a deploy's wait: nothing (no waiter), counted (not yet stable), or the result of
+ * resuming it (see ResumeResult; on `resume-failed` the wait's timeout takes over).
  */
-export type StabilityResume = 'none' | 'waiting' | 'resumed' | 'already-moved-on' | 'resume-failed';
+export type StabilityResume = 'none' | 'waiting' | ResumeResult;
 
 /**
- * The event-driven half of the deploy's wait for a stable green (docs/decisions/0007). The machine's `awaitGreenStable`
- * step registers a `TASKSET#<id>` / `WAITER` item with its task token (DeploymentStore) and then observes green as ECS
- * shows it; each stored task event of green observes that task. Observing counts running tasks on the waiter and
- * resumes the machine once green is stable or a task failed, deleting the waiter conditionally first, so duplicate and
- * reordered events (and the step's own look) resume it at most once.
+ * The task-event half of a deploy's waits (docs/decisions/0007, 0009). While the machine waits (for green to come up,
+ * during a bake or at the approval gate) it registers a `TASKSET#<id>` / `WAITER` item with its task token
+ * (DeploymentStore.registerWait); each stored task event of green observes that task. While green comes up, observing
+ * counts running tasks on the waiter and resumes the machine once green is stable; in any wait a failed task resumes
+ * it with GreenTasksFailedError. The waiter is deleted conditionally first, so duplicate and reordered events (and
+ * the wait's own look) resume it at most once.
  */
 export class StabilityWaiters {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
-  private readonly sfn: SFNClient;
+  private readonly tokens: TaskTokens;
 
-  constructor(client: DynamoDBDocumentClient, stateTable: string, sfn: SFNClient) {
+  constructor(client: DynamoDBDocumentClient, stateTable: string, tokens: TaskTokens) {
     this.client = client;
     this.table = stateTable;
-    this.sfn = sfn;
+    this.tokens = tokens;
   }
 
   /**
@@ -48,9 +49,9 @@ export class StabilityWaiters {
     if (!stored) return 'none';
     const taskToken = String(stored['taskToken']);
     const sameWait = { ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': taskToken } };
-    const counted = waiterOf(stored).runningTaskArns;
-    const newlyRunning = tasks.filter((task) => task.lastStatus === 'RUNNING' && !counted.includes(task.taskArn)).map((task) => task.taskArn);
-    if (newlyRunning.length > 0) {
+    const waiter = waiterOf(stored);
+    const newlyRunning = tasks.filter((task) => task.lastStatus === 'RUNNING' && !waiter.runningTaskArns.includes(task.taskArn)).map((task) => task.taskArn);
+    if (waiter.resumeWhenStable && newlyRunning.length > 0) {
       const update = new UpdateCommand({
         TableName: this.table,
         Key: key,
@@ -67,21 +68,12 @@ export class StabilityWaiters {
     if (outcome.resume === 'no') return 'waiting';
     const claimed = await unlessConditionFails(this.client.send(new DeleteCommand({ TableName: this.table, Key: key, ...sameWait })).then(() => true));
     if (!claimed) return 'none';
-    try {
-      if (outcome.resume === 'success') await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ greenStable: true }) }));
-      else await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: outcome.error.name, cause: outcome.error.message }));
-      return 'resumed';
-    } catch (error) {
-      // The wait timed out and the machine went on polling, or the execution ended (moto then answers InvalidToken).
-      if (error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken) return 'already-moved-on';
-      // The waiter is claimed, so retrying the event could not resume it either: the machine polls after its timeout.
-      return 'resume-failed';
-    }
+    return outcome.resume === 'success' ? this.tokens.succeed(taskToken, { greenStable: true }) : this.tokens.fail(taskToken, outcome.error);
   }
 }
 
 /** The write's result, or undefined when its condition failed. */
-async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
+export async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
   try {
     return await write;
   } catch (error) {
@@ -92,5 +84,10 @@ async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined
 
 function waiterOf(item: Record<string, unknown>): StabilityWaiter {
   const running = item['runningTaskArns'];
-  return { expectedTasks: Number(item['expectedTasks']), runningTaskArns: running instanceof Set ? [...(running as Set<string>)] : [] };
+  return {
+    // Absent on waiters from before bakes had waits: those waited for green to come up.
+    resumeWhenStable: item['resumeWhenStable'] !== false,
+    expectedTasks: Number(item['expectedTasks']),
+    runningTaskArns: running instanceof Set ? [...(running as Set<string>)] : [],
+  };
 }

@@ -1,7 +1,7 @@
 import type { Service, TaskSet } from '@aws-sdk/client-ecs';
 import type { DeployConfig } from '../config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
-import { checkDeployment, type CheckVerdict } from '../domain/deployment-health.ts';
+import { checkDeployment, type CheckInput, type CheckVerdict, type ProceedReason } from '../domain/deployment-health.ts';
 import { deploymentOutcomeNotification, describeFailure, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
 import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel/errors.ts';
 import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
@@ -11,7 +11,8 @@ import type { BlueGreenAws, WeightedRoute } from '../adapters/blue-green-aws.ts'
 import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore } from '../adapters/deployment-store.ts';
-import type { StabilityResume, StabilityWaiters } from '../adapters/stability-waiters.ts';
+import type { StabilityWaiters } from '../adapters/stability-waiters.ts';
+import type { ResumeResult, TaskTokens } from '../adapters/task-tokens.ts';
 
 /**
  * The steps of functions/deploy/blue-green-deploy.asl.json that need logic (the machine calls ECS and ELBv2 directly for
@@ -32,7 +33,6 @@ export interface DeploymentContext {
   production: WeightedRoute;
   test?: WeightedRoute;
   rollbackAlarms: string[];
-  checkIntervalSeconds: number;
   steps: DeployStep[];
   /** CreateTaskSet arguments in the aws-sdk integration's casing. */
   createTaskSet: unknown;
@@ -46,6 +46,9 @@ export interface CheckRequest {
   stepStartedAt: string;
 }
 
+/** What a wait's own look did: found the step still waiting, or resumed the wait itself (see ResumeResult). */
+export type WaitLook = 'waiting' | ResumeResult;
+
 export const STEP_INDEX = { prepare: 0, deleteBlue: 98, rollback: 99 } as const;
 
 export interface WorkflowDependencies {
@@ -54,6 +57,7 @@ export interface WorkflowDependencies {
   launcher: DeployLauncher;
   aws: BlueGreenAws;
   waiters: StabilityWaiters;
+  tokens: TaskTokens;
   now?: () => Date;
 }
 
@@ -98,7 +102,6 @@ export class BlueGreenWorkflow {
       production: config.loadBalancer.production,
       ...(config.loadBalancer.test ? { test: config.loadBalancer.test } : {}),
       rollbackAlarms: config.rollbackAlarms,
-      checkIntervalSeconds: config.checkIntervalSeconds,
       steps,
       createTaskSet: toSdkIntegrationCase({
         cluster,
@@ -145,58 +148,70 @@ export class BlueGreenWorkflow {
     return context;
   }
 
-  /** Green's health, the rollback alarms and operator requests after a step's action: proceed, wait, or throw. */
+  /** Green's health, the rollback alarms and operator requests after a step's action: proceed, await, or throw. */
   async check(request: CheckRequest): Promise<CheckVerdict> {
     const { deployment, step } = request;
     const { cluster, service, deploymentId } = deployment;
-    const [stored, live, greenTasks, alarms] = await Promise.all([
-      this.deps.deployments.getDeployment(cluster, service, deploymentId),
-      this.deps.aws.describeService(cluster, service),
-      this.deps.aws.taskSetTasks(cluster, taskSetId(request.greenTaskSetArn)),
-      this.deps.aws.alarmStates(deployment.rollbackAlarms),
-    ]);
-    const now = this.now();
-    const verdict = checkDeployment({
-      step,
-      stepStartedAt: request.stepStartedAt,
-      now,
-      greenTasks,
-      expectedGreenTasks: expectedGreenTasks(live),
-      alarms,
-      abortRequested: stored?.['abortRequested'] === true,
-      fastTrack: stored?.['fastTrack'] === true,
-      checkIntervalSeconds: deployment.checkIntervalSeconds,
-    });
+    const state = await this.readCheckInput(request);
+    const verdict = checkDeployment(state);
     if (verdict.next === 'proceed') {
+      const note = proceedNote(step, verdict.reason);
       await this.deps.deployments.recordStep(cluster, service, deploymentId, request.stepIndex + 1, {
         name: step.name,
         kind: step.kind,
         greenWeight: step.greenWeight,
         blueWeight: step.blueWeight,
         startedAt: request.stepStartedAt,
-        endedAt: now.toISOString(),
+        endedAt: state.now.toISOString(),
         outcome: 'SUCCEEDED',
-        ...(stored?.['fastTrack'] === true && step.seconds > 0 ? { note: 'bake skipped (fast track)' } : {}),
+        ...(note ? { note } : {}),
       });
       await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
         currentStep: step.name,
         greenWeight: step.greenWeight,
         greenTaskSetArn: request.greenTaskSetArn,
+        // The step's wait is over: controls find nothing to resume until the next wait registers.
+        wait: null,
       });
     }
     return verdict;
   }
 
   /**
-   * The machine's wait for green (`awaitGreen`): registers its task token for green's task events, then looks at green
-   * itself, so tasks that became RUNNING (or failed) before the registration count too and may resume it at once.
+   * The machine's wait (`await`): registers its task token with everything that can end the step early (green's task
+   * events, the rollback alarms' events, operator controls), then looks once more, so whatever happened since the
+   * check counts too and may resume it at once (docs/decisions/0013-deploy-waits.md).
    */
-  async awaitGreenStable(deployment: DeploymentContext, greenTaskSetArn: string, taskToken: string): Promise<{ resume: StabilityResume }> {
-    const { cluster, service, deploymentId } = deployment;
-    const greenTaskSetId = taskSetId(greenTaskSetArn);
-    const live = await this.deps.aws.describeService(cluster, service);
-    await this.deps.deployments.registerStabilityWaiter(cluster, service, deploymentId, greenTaskSetId, taskToken, expectedGreenTasks(live), this.now());
-    return { resume: await this.deps.waiters.observe(greenTaskSetId, await this.deps.aws.taskSetTasks(cluster, greenTaskSetId)) };
+  async awaitEvents(request: CheckRequest, taskToken: string, waitSeconds: number): Promise<{ look: WaitLook }> {
+    const { deployment, step } = request;
+    const greenTaskSetId = taskSetId(request.greenTaskSetArn);
+    const live = step.kind === 'stabilize' ? await this.deps.aws.describeService(deployment.cluster, deployment.service) : undefined;
+    await this.deps.deployments.registerWait({
+      cluster: deployment.cluster,
+      service: deployment.service,
+      deploymentId: deployment.deploymentId,
+      step,
+      taskSetId: greenTaskSetId,
+      taskToken,
+      expectedTasks: expectedGreenTasks(live),
+      alarmNames: deployment.rollbackAlarms,
+      waitSeconds,
+      now: this.now(),
+    });
+    const state = await this.readCheckInput(request, live);
+    if (step.kind === 'stabilize') {
+      // Count the tasks already running on the waiter, so later task events add to them; the waiter resumes the wait
+      // once green is stable. Gone already: a task event claimed it and resumes the wait.
+      const counted = await this.deps.waiters.observe(greenTaskSetId, state.greenTasks);
+      if (counted !== 'waiting') return { look: counted === 'none' ? 'already-moved-on' : counted };
+    }
+    let verdict: CheckVerdict;
+    try {
+      verdict = checkDeployment(state);
+    } catch (rollback) {
+      return { look: await this.deps.tokens.fail(taskToken, rollback as Error) };
+    }
+    return { look: verdict.next === 'proceed' ? await this.deps.tokens.succeed(taskToken, { reason: verdict.reason }) : 'waiting' };
   }
 
   /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */
@@ -219,14 +234,6 @@ export class BlueGreenWorkflow {
             (error: unknown) => ({ passed: false, detail: `GET ${hook.url} failed: ${String(error)}` }),
           );
     if (!result.passed) throw new PreTrafficCheckFailedError(`Pre-traffic check failed: ${result.detail}`);
-  }
-
-  /** Parks the approval gate's task token where approve/abort find it. */
-  async awaitApproval(deployment: DeploymentContext, taskToken: string): Promise<void> {
-    await this.deps.deployments.updateDeployment(deployment.cluster, deployment.service, deployment.deploymentId, {
-      approvalToken: taskToken,
-      awaitingApprovalSince: this.now().toISOString(),
-    });
   }
 
   /** Production (and test) traffic back to blue, blue primary again, green deleted. Blue itself is never touched. */
@@ -275,6 +282,29 @@ export class BlueGreenWorkflow {
     return next ? { next: next.deploymentId } : {};
   }
 
+  /** Everything a check decides on; ECS is asked for the service only while green comes up (its desired count). */
+  private async readCheckInput(request: CheckRequest, known?: Service): Promise<CheckInput> {
+    const { deployment, step } = request;
+    const { cluster, service, deploymentId } = deployment;
+    const [stored, live, greenTasks, alarms] = await Promise.all([
+      this.deps.deployments.getDeployment(cluster, service, deploymentId),
+      step.kind === 'stabilize' && known === undefined ? this.deps.aws.describeService(cluster, service) : known,
+      this.deps.aws.taskSetTasks(cluster, taskSetId(request.greenTaskSetArn)),
+      this.deps.aws.alarmStates(deployment.rollbackAlarms),
+    ]);
+    return {
+      step,
+      stepStartedAt: request.stepStartedAt,
+      now: this.now(),
+      greenTasks,
+      expectedGreenTasks: expectedGreenTasks(live),
+      alarms,
+      abortRequested: stored?.['abortRequested'] === true,
+      fastTrack: stored?.['fastTrack'] === true,
+      approved: stored?.['approvedAt'] !== undefined,
+    };
+  }
+
   private async deployConfig(cluster: string, service: string): Promise<DeployConfig> {
     const stored = await this.deps.configs.getServiceConfig(cluster, service);
     if (!stored?.config.deploy) throw new DeployPreparationError(`${cluster}/${service} has no deploy configuration`);
@@ -285,6 +315,13 @@ export class BlueGreenWorkflow {
     const live = await this.deps.aws.describeTaskDefinition(blueTaskDefinitionArn);
     return this.deps.aws.registerTaskDefinition(cloneWithImage(live.taskDefinition, live.tags, config.image.containers, image));
   }
+}
+
+/** What the history says of a step that ended for a reason other than its wait being over. */
+function proceedNote(step: DeployStep, reason: ProceedReason): string | undefined {
+  if (reason === 'fast-track') return step.kind === 'approval' ? 'approved by fast track' : 'bake skipped (fast track)';
+  if (reason === 'approval-timed-out') return 'approval timed out; proceeding as configured';
+  return undefined;
 }
 
 function primaryTaskSet(taskSets: TaskSet[], cluster: string, service: string): TaskSet {

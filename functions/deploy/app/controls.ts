@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DeploymentAbortedError } from '../../kernel/errors.ts';
 import type { ConfigStore } from '../../config/index.ts';
 import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore, DeployRequestOutcome, StoredDeployment } from '../adapters/deployment-store.ts';
+import { TaskTokens, type ResumeResult } from '../adapters/task-tokens.ts';
 import { describeDeployPlan, planDeployFor } from '../domain/deploy-plan.ts';
 import { deploymentIdFor } from '../domain/deploy-trigger.ts';
 import { deployRequestOf, isEnded, type DeployRequest } from '../domain/deployment.ts';
@@ -13,7 +15,8 @@ import type { ExecutionReconciler, ExecutionState, ReconcileReport } from './exe
  * Operator controls for blue/green deploys (the CLI wraps these): start a deploy of an image, approve a paused gate,
  * fast-track past the remaining bakes, abort (rolls back), roll back to the previous revision, status and history,
  * a dry run that prints the plan, and unlock (releases a lock by hand). Requests reach a running deployment through
- * its item: the machine's checks read them, so they work in whatever step it is.
+ * its item, which the machine's checks read, and resume the wait it is parked on, if any, so they take effect at once
+ * (docs/decisions/0013-deploy-waits.md).
  */
 
 export class DeployControlError extends Error {
@@ -37,7 +40,7 @@ export interface ServiceRef {
 
 /** What `abort` did: asked the running deployment to roll back, failed its approval wait, or nothing (it had ended). */
 export interface AbortAnswer {
-  outcome: 'requested' | 'approval-failed' | 'already-ended';
+  outcome: 'requested' | 'already-ended';
   message: string;
 }
 
@@ -53,10 +56,12 @@ export interface UnlockAnswer {
 export class DeployControls {
   private readonly deps: DeployControlsDependencies;
   private readonly now: () => Date;
+  private readonly tokens: TaskTokens;
 
   constructor(deps: DeployControlsDependencies) {
     this.deps = deps;
     this.now = deps.now ?? (() => new Date());
+    this.tokens = new TaskTokens(deps.sfn);
   }
 
   /** Deploys an image (pinned by digest, e.g. `…/web@sha256:…`) now, or queues it behind the running deploy. */
@@ -74,15 +79,20 @@ export class DeployControls {
     return this.request(target, { image: `revision ${revision}`, taskDefinitionArn: revision, trigger: 'rollback' }, target.requestId);
   }
 
+  /** Passes the approval gate the deployment waits at. Repeating it is harmless (it resumes the same wait). */
   async approve(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    const token = await this.approvalToken(target);
-    await this.deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approvedAt: this.now().toISOString() }) }));
-    await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, { approvedAt: this.now().toISOString() });
+    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
+    const wait = waitOf(stored);
+    if (wait?.kind !== 'approval') {
+      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not waiting for approval`);
+    }
+    if (stored?.['approvedAt'] === undefined) await this.flagRunningDeployment(target, { approvedAt: this.now().toISOString() });
+    await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { approved: true }));
   }
 
   /**
-   * Rolls the deployment back at its next check (or at once when it waits for approval). A deployment that has ended,
-   * or whose execution has, is left alone and the answer says so.
+   * Rolls the deployment back: at once when it waits (a bake, the approval gate, green coming up), else at its next
+   * check. A deployment that has ended, or whose execution has, is left alone and the answer says so.
    */
   async abort(target: ServiceRef & { deploymentId: string }): Promise<AbortAnswer> {
     const { cluster, service, deploymentId } = target;
@@ -107,13 +117,9 @@ export class DeployControls {
       // It ended between the read and the write.
       return ended(await this.deps.deployments.getDeployment(cluster, service, deploymentId));
     }
-    const token = stored['approvalToken'];
-    if (typeof token === 'string' && stored['approvedAt'] === undefined) {
-      await this.deps.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'DeploymentAbortedError', cause: 'An operator aborted the deployment' }));
-      return { outcome: 'approval-failed', message: `${name} was waiting for approval: it rolls back now` };
-    }
+    await this.resumeWaitOf(target, (token) => this.tokens.fail(token, new DeploymentAbortedError('An operator aborted the deployment')));
     const notStarted = execution.status === 'NOT_STARTED' ? ' (its execution has not started yet; if it never does, `unlock` releases the lock)' : '';
-    return { outcome: 'requested', message: `Abort requested: ${name} rolls back at its next check${notStarted}` };
+    return { outcome: 'requested', message: `Abort requested: ${name} rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check${notStarted}` };
   }
 
   /**
@@ -158,13 +164,10 @@ export class DeployControls {
     return { done: true, holder, execution, report, lines: [found, ...steps(assessment).map((step) => `Did ${step}`), ...leftBehind] };
   }
 
-  /** Skips the remaining bakes (checks still run once per step). */
+  /** Skips the remaining bakes and passes the approval gate (checks still run once per step). */
   async fastTrack(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    try {
-      await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() }, { onlyWhileRunning: true });
-    } catch (error) {
-      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
-    }
+    await this.flagRunningDeployment(target, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() });
+    await this.resumeWaitOf(target, (token) => this.tokens.succeed(token, { fastTrack: true }));
   }
 
   async status(target: ServiceRef): Promise<{ running?: StoredDeployment; queued?: DeployRequest; recent: StoredDeployment[] }> {
@@ -211,13 +214,30 @@ export class DeployControls {
     return { deploymentId, outcome };
   }
 
-  private async approvalToken(target: ServiceRef & { deploymentId: string }): Promise<string> {
-    const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-    const token = stored?.['approvalToken'];
-    if (typeof token !== 'string' || stored?.['approvedAt'] !== undefined) {
-      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not waiting for approval`);
+  private async flagRunningDeployment(target: ServiceRef & { deploymentId: string }, fields: Record<string, unknown>): Promise<void> {
+    try {
+      await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, fields, { onlyWhileRunning: true });
+    } catch (error) {
+      throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
     }
-    return token;
+  }
+
+  /** Resumes the wait the deployment is parked on now, if any: the request recorded on its item does the rest. */
+  private async resumeWaitOf(target: ServiceRef & { deploymentId: string }, resume: (token: string) => Promise<ResumeResult>): Promise<void> {
+    const wait = waitOf(await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId));
+    if (wait) await this.resumeWait(target, wait.taskToken, resume);
+  }
+
+  /**
+   * A wait that already moved on is fine: the machine is between waits and its next check, or the next wait's own look,
+   * reads the request. Step Functions out of reach is not: the request would wait for the next check.
+   */
+  private async resumeWait(target: ServiceRef & { deploymentId: string }, taskToken: string, resume: (token: string) => Promise<ResumeResult>): Promise<void> {
+    if ((await resume(taskToken)) === 'resume-failed') {
+      throw new DeployControlError(
+        `Recorded for deployment ${target.deploymentId} of ${target.cluster}/${target.service}, but Step Functions could not be reached to resume its wait now; repeat the request`,
+      );
+    }
   }
 
   private async requireDeployConfig(target: ServiceRef) {
@@ -225,4 +245,11 @@ export class DeployControls {
     if (!stored?.config.deploy) throw new DeployControlError(`${target.cluster}/${target.service} has no deploy configuration`);
     return stored.config.deploy;
   }
+}
+
+/** The wait a deployment is parked on (DeploymentStore.registerWait), if it is parked. */
+function waitOf(stored: StoredDeployment | undefined): { taskToken: string; kind: string } | undefined {
+  const wait = stored?.['wait'] as { taskToken?: unknown; kind?: unknown } | null | undefined;
+  if (!wait || typeof wait.taskToken !== 'string' || (stored?.['status'] !== 'IN_PROGRESS' && stored?.['status'] !== 'STARTING')) return undefined;
+  return { taskToken: wait.taskToken, kind: String(wait.kind) };
 }

@@ -1,13 +1,15 @@
-import { planTrafficShift, describePlan as describeTrafficSteps, type ShiftStrategy, type TrafficStep } from './traffic-shift.ts';
+import { bakeSeconds, planTrafficShift, describePlan as describeTrafficSteps, type ShiftStrategy, type TrafficStep } from './traffic-shift.ts';
 
 /**
  * A blue/green deploy as a declarative list of steps (argo-rollouts style) that the state machine maps over one at a
  * time: after each step's action, green is checked until the step's wait is over (or it fails and rolls back).
  *   stabilize    green's tasks all RUNNING (bounded by the stability timeout)
  *   pre-traffic  test listener → green, then the pre-traffic hook (only when configured)
- *   approval     pause for an operator (only when configured)
+ *   approval     pause for an operator (only when configured), bounded by its timeout
  *   shift…       production weights per strategy, each followed by its bake
  *   promote      green becomes the primary task set, then the final bake
+ * A step that is not done yet waits for the events that end it (docs/decisions/0013-deploy-waits.md); the machine
+ * also checks on its own every `checkEverySeconds`, in case an event was lost.
  */
 
 export interface DeployStep {
@@ -15,8 +17,15 @@ export interface DeployStep {
   name: string;
   greenWeight: number;
   blueWeight: number;
-  /** Bake (shift/promote) or timeout (stabilize) in whole seconds. */
+  /** Bake (shift/promote) or timeout (stabilize, approval) in whole seconds. */
   seconds: number;
+  /**
+   * The longest wait between two checks of this step: the stability check interval while green comes up, the bake
+   * check interval during a bake; the approval gate waits for its timeout (an operator's control call resumes it).
+   */
+  checkEverySeconds: number;
+  /** What the end of the approval gate's timeout does. */
+  onTimeout?: 'rollback' | 'proceed';
 }
 
 export interface PlanInput {
@@ -25,34 +34,60 @@ export interface PlanInput {
   greenStableTimeoutMinutes: number;
   preTraffic: boolean;
   manualApproval: boolean;
+  checkIntervalSeconds: number;
+  bakeCheckMinutes: number;
+  approvalTimeoutMinutes: number;
+  approvalTimeoutAction: 'rollback' | 'proceed';
 }
 
 /** The plan a service's deploy configuration (functions/deploy/config.ts) calls for. */
-export function planDeployFor(config: {
-  strategy: ShiftStrategy;
-  finalBakeMinutes: number;
-  greenStableTimeoutMinutes: number;
-  loadBalancer: { test?: unknown };
-  preTrafficHook?: unknown;
-  manualApproval: boolean;
-}): DeployStep[] {
+export function planDeployFor(
+  config: Omit<PlanInput, 'preTraffic'> & {
+    loadBalancer: { test?: unknown };
+    preTrafficHook?: unknown;
+  },
+): DeployStep[] {
   return planDeploy({
     strategy: config.strategy,
     finalBakeMinutes: config.finalBakeMinutes,
     greenStableTimeoutMinutes: config.greenStableTimeoutMinutes,
     preTraffic: config.loadBalancer.test !== undefined || config.preTrafficHook !== undefined,
     manualApproval: config.manualApproval,
+    checkIntervalSeconds: config.checkIntervalSeconds,
+    bakeCheckMinutes: config.bakeCheckMinutes,
+    approvalTimeoutMinutes: config.approvalTimeoutMinutes,
+    approvalTimeoutAction: config.approvalTimeoutAction,
   });
 }
 
 export function planDeploy(input: PlanInput): DeployStep[] {
   const steps: DeployStep[] = [
-    { kind: 'stabilize', name: 'green-stable', greenWeight: 0, blueWeight: 100, seconds: Math.round(input.greenStableTimeoutMinutes * 60) },
+    {
+      kind: 'stabilize',
+      name: 'green-stable',
+      greenWeight: 0,
+      blueWeight: 100,
+      seconds: bakeSeconds(input.greenStableTimeoutMinutes),
+      checkEverySeconds: input.checkIntervalSeconds,
+    },
   ];
-  if (input.preTraffic) steps.push({ kind: 'pre-traffic', name: 'pre-traffic', greenWeight: 0, blueWeight: 100, seconds: 0 });
-  if (input.manualApproval) steps.push({ kind: 'approval', name: 'approval', greenWeight: 0, blueWeight: 100, seconds: 0 });
+  // A step with nothing to wait for proceeds at its first check; should that check's answer be lost, the next comes
+  // one stability check interval later.
+  if (input.preTraffic) steps.push({ kind: 'pre-traffic', name: 'pre-traffic', greenWeight: 0, blueWeight: 100, seconds: 0, checkEverySeconds: input.checkIntervalSeconds });
+  if (input.manualApproval) {
+    const timeout = bakeSeconds(input.approvalTimeoutMinutes);
+    steps.push({ kind: 'approval', name: 'approval', greenWeight: 0, blueWeight: 100, seconds: timeout, checkEverySeconds: timeout, onTimeout: input.approvalTimeoutAction });
+  }
+  const bakeCheck = Math.max(1, bakeSeconds(input.bakeCheckMinutes));
   for (const step of planTrafficShift(input.strategy, input.finalBakeMinutes)) {
-    steps.push({ kind: step.kind, name: step.name, greenWeight: step.greenWeight, blueWeight: step.blueWeight, seconds: step.bakeSeconds });
+    steps.push({
+      kind: step.kind,
+      name: step.name,
+      greenWeight: step.greenWeight,
+      blueWeight: step.blueWeight,
+      seconds: step.bakeSeconds,
+      checkEverySeconds: step.bakeSeconds > 0 ? bakeCheck : input.checkIntervalSeconds,
+    });
   }
   return steps;
 }
@@ -67,7 +102,7 @@ export function describeDeployPlan(steps: DeployStep[]): string[] {
       case 'pre-traffic':
         return `${number} route the test listener to green and run the pre-traffic checks`;
       case 'approval':
-        return `${number} wait for an operator to approve`;
+        return `${number} wait for an operator to approve (at most ${step.seconds} s, then ${step.onTimeout === 'proceed' ? 'proceed' : 'roll back'})`;
       default:
         return `${number} ${describeTrafficSteps([{ ...step, kind: step.kind, bakeSeconds: step.seconds }])[0]}`;
     }

@@ -1,10 +1,10 @@
-import { DeploymentAbortedError, GreenNotStableError, GreenTasksFailedError, RollbackAlarmError } from '../../kernel/errors.ts';
+import { ApprovalTimedOutError, DeploymentAbortedError, GreenNotStableError, GreenTasksFailedError, RollbackAlarmError } from '../../kernel/errors.ts';
 import type { DeployStep } from './deploy-plan.ts';
 import { taskFailure, type ContainerState } from '../../ingestion/domain/task-state.ts';
 
 /**
  * The check the state machine runs after every step action, and again after each wait, until the step is done:
- * should the deploy go on, wait a little longer, or roll back (a named error)? Pure.
+ * should the deploy go on, wait for the events that end the step, or roll back (a named error)? Pure.
  */
 
 export interface GreenTask {
@@ -16,7 +16,7 @@ export interface GreenTask {
 }
 
 export interface CheckInput {
-  step: Pick<DeployStep, 'kind' | 'name' | 'seconds'>;
+  step: Pick<DeployStep, 'kind' | 'name' | 'seconds' | 'checkEverySeconds' | 'onTimeout'>;
   /** When the step began (ISO-8601); its bake or timeout counts from here. */
   stepStartedAt: string;
   now: Date;
@@ -27,16 +27,20 @@ export interface CheckInput {
   /** Rollback alarms and their state values. */
   alarms: { name: string; state: string }[];
   abortRequested: boolean;
-  /** An operator asked to skip the remaining bakes. */
+  /** An operator asked to skip the remaining bakes (and the approval gate). */
   fastTrack: boolean;
-  checkIntervalSeconds: number;
+  /** An operator approved the approval gate. */
+  approved: boolean;
 }
 
+/** Why a step is done: its bake or wait is over, an operator moved it on, or the approval gate timed out into `proceed`. */
+export type ProceedReason = 'done' | 'fast-track' | 'approved' | 'approval-timed-out';
+
 /**
- * `awaitGreen`: wait at most `waitSeconds` for green to stabilize, resumed early by green's task events (the machine
- * parks on a task token that ingestTaskState completes; on timeout it checks again, as for `wait`).
+ * `await`: the step is not done; the machine parks on a task token for at most `waitSeconds`, resumed early by the
+ * events that can end the step (green's task events, the rollback alarms, operator controls), then checks again.
  */
-export type CheckVerdict = { next: 'proceed'; waitSeconds: 0 } | { next: 'wait' | 'awaitGreen'; waitSeconds: number };
+export type CheckVerdict = { next: 'proceed'; waitSeconds: 0; reason: ProceedReason } | { next: 'await'; waitSeconds: number };
 
 /** Green is stable when every expected task is RUNNING; one green task that stopped abnormally fails it. */
 export function greenTaskFailures(greenTasks: Pick<GreenTask, 'taskArn' | 'lastStatus' | 'stopCode' | 'stoppedReason' | 'containers'>[]): GreenTasksFailedError | undefined {
@@ -51,8 +55,12 @@ export function greenIsStable(runningTasks: number, expectedGreenTasks: number):
   return runningTasks >= expectedGreenTasks;
 }
 
-/** What a task-event-driven stability wait knows: how many tasks green needs and which of them ran so far. */
+/**
+ * What a wait registered for green's task events knows: whether green becoming stable ends it (while green comes up)
+ * or only a failed task does (a bake or the approval gate), how many tasks green needs and which of them ran so far.
+ */
 export interface StabilityWaiter {
+  resumeWhenStable: boolean;
   expectedTasks: number;
   runningTaskArns: string[];
 }
@@ -78,6 +86,7 @@ export function stabilityWaitOutcome(
 ): { resume: 'success' } | { resume: 'failure'; error: GreenTasksFailedError } | { resume: 'no' } {
   const failure = greenTaskFailures(tasks);
   if (failure) return { resume: 'failure', error: failure };
+  if (!waiter.resumeWhenStable) return { resume: 'no' };
   return greenIsStable(new Set(waiter.runningTaskArns).size, waiter.expectedTasks) ? { resume: 'success' } : { resume: 'no' };
 }
 
@@ -88,18 +97,28 @@ export function checkDeployment(input: CheckInput): CheckVerdict {
   const alarming = input.alarms.filter((alarm) => alarm.state === 'ALARM').map((alarm) => alarm.name);
   if (alarming.length > 0) throw new RollbackAlarmError(`Rollback alarm in ALARM: ${alarming.join(', ')}`);
 
+  const { step } = input;
   const elapsedSeconds = (input.now.getTime() - Date.parse(input.stepStartedAt)) / 1000;
-  const remaining = Math.max(0, input.step.seconds - elapsedSeconds);
-  const waitSeconds = Math.max(1, Math.min(input.checkIntervalSeconds, Math.ceil(remaining)));
+  const remaining = Math.max(0, step.seconds - elapsedSeconds);
+  const wait: CheckVerdict = { next: 'await', waitSeconds: Math.max(1, Math.min(step.checkEverySeconds, Math.ceil(remaining))) };
+  const proceed = (reason: ProceedReason): CheckVerdict => ({ next: 'proceed', waitSeconds: 0, reason });
 
-  if (input.step.kind === 'stabilize') {
-    const running = input.greenTasks.filter((task) => task.lastStatus === 'RUNNING').length;
-    if (greenIsStable(running, input.expectedGreenTasks)) return { next: 'proceed', waitSeconds: 0 };
-    if (remaining <= 0) {
-      throw new GreenNotStableError(`Green had ${running} of ${input.expectedGreenTasks} tasks running after ${input.step.seconds} s`);
+  switch (step.kind) {
+    case 'stabilize': {
+      const running = input.greenTasks.filter((task) => task.lastStatus === 'RUNNING').length;
+      if (greenIsStable(running, input.expectedGreenTasks)) return proceed('done');
+      if (remaining <= 0) throw new GreenNotStableError(`Green had ${running} of ${input.expectedGreenTasks} tasks running after ${step.seconds} s`);
+      return wait;
     }
-    return { next: 'awaitGreen', waitSeconds };
+    case 'approval':
+      if (input.approved) return proceed('approved');
+      if (input.fastTrack) return proceed('fast-track');
+      if (remaining > 0) return wait;
+      if (step.onTimeout === 'proceed') return proceed('approval-timed-out');
+      throw new ApprovalTimedOutError(`Nobody approved the deployment within ${step.seconds} s`);
+    default:
+      if (remaining <= 0) return proceed('done');
+      if (input.fastTrack) return proceed('fast-track');
+      return wait;
   }
-  if (remaining <= 0 || input.fastTrack) return { next: 'proceed', waitSeconds: 0 };
-  return { next: 'wait', waitSeconds };
 }

@@ -11,8 +11,7 @@ export type BlueGreenStepEvent =
   | { action: 'prepare'; request: DeployRequest; executionArn: string }
   | ({ action: 'check' } & CheckRequest)
   | { action: 'preTraffic'; deployment: DeploymentContext; greenTaskSetArn: string }
-  | { action: 'awaitGreenStable'; deployment: DeploymentContext; greenTaskSetArn: string; taskToken: string }
-  | { action: 'awaitApproval'; deployment: DeploymentContext; taskToken: string }
+  | ({ action: 'awaitEvents'; taskToken: string; waitSeconds: number } & CheckRequest)
   | { action: 'rollback'; deployment: DeploymentContext; failure: { Error?: string; Cause?: string } }
   | { action: 'finish'; request: DeployRequest; outcome: DeploymentOutcome; failure?: { Error?: string; Cause?: string } };
 
@@ -28,11 +27,9 @@ async function step(event: BlueGreenStepEvent): Promise<unknown> {
       return workflow.check(event);
     case 'preTraffic':
       return workflow.preTraffic(event.deployment, event.greenTaskSetArn).then(() => ({}));
-    case 'awaitGreenStable':
-      // The machine ignores this answer (it waits for the token); it tells whether the step resumed the machine itself.
-      return workflow.awaitGreenStable(event.deployment, event.greenTaskSetArn, event.taskToken);
-    case 'awaitApproval':
-      return workflow.awaitApproval(event.deployment, event.taskToken).then(() => ({}));
+    case 'awaitEvents':
+      // The machine ignores this answer (it waits for the token); it tells whether the look resumed the machine itself.
+      return workflow.awaitEvents(event, event.taskToken, event.waitSeconds);
     case 'rollback':
       return workflow.rollback(event.deployment, event.failure);
     case 'finish':

@@ -9,6 +9,7 @@ import { ConfigStore } from '../../config/index.ts';
 import { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import { DeploymentStore } from '../adapters/deployment-store.ts';
 import { StabilityWaiters } from '../adapters/stability-waiters.ts';
+import { TaskTokens } from '../adapters/task-tokens.ts';
 import { readTableNames } from '../../kernel/environment.ts';
 
 /** What starts deploys (the lock and queue, and the state machine), built once per container at cold start. */
@@ -23,8 +24,9 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
 }
 
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
-  const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, sharedSfnClient());
-  return new BlueGreenWorkflow({ ...deployDependencies(env), aws: blueGreenAws(), waiters });
+  const tokens = new TaskTokens(sharedSfnClient());
+  const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, tokens);
+  return new BlueGreenWorkflow({ ...deployDependencies(env), aws: blueGreenAws(), waiters, tokens });
 }
 
 export function executionReconciler(env: NodeJS.ProcessEnv = process.env): ExecutionReconciler {

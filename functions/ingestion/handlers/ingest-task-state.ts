@@ -1,5 +1,5 @@
 import { sharedDocumentClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
-import { StabilityWaiters } from '../../deploy/index.ts';
+import { StabilityWaiters, TaskTokens } from '../../deploy/index.ts';
 import { readTableNames } from '../../kernel/environment.ts';
 import { taskFailedNotification } from '../domain/task-failed-notification.ts';
 import { parseTaskStateChange } from '../domain/task-state.ts';
@@ -11,7 +11,7 @@ import { ingestionHandler } from '../../kernel/lambda/event-handler.ts';
  * state of a green task may resume a deploy waiting for green to stabilize.
  */
 const { store, logger } = defaultDependencies();
-const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(process.env).state, sharedSfnClient());
+const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(process.env).state, new TaskTokens(sharedSfnClient()));
 
 export const handler = ingestionHandler({
   parse: parseTaskStateChange,

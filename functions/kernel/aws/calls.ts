@@ -1,4 +1,4 @@
-import { AwsCallError, EcsThrottledError } from '../errors.ts';
+import { AwsCallError, AwsServerError, EcsThrottledError } from '../errors.ts';
 
 /**
  * The one place SDK errors become named errors (Step Functions Retry/Catch match on the name), and the one pagination
@@ -21,19 +21,36 @@ export function collectPages<P, T>(what: string, pages: AsyncIterable<P>, pick: 
   });
 }
 
-/** Runs one SDK call; throttling (after the SDK's own retries) becomes EcsThrottledError, anything else AwsCallError. */
+/**
+ * Runs one SDK call. What is left after the SDK's own retries becomes a named error: throttling EcsThrottledError, a
+ * server error (5xx) AwsServerError — both transient, retried with backoff by the state machines — anything else
+ * AwsCallError.
+ */
 export async function callAws<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isThrottling(error)) throw new EcsThrottledError(`${what} was throttled`, { cause: error });
-    throw new AwsCallError(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw awsCallFailure(what, error);
   }
+}
+
+/** The named error for an SDK error (see callAws). */
+export function awsCallFailure(what: string, error: unknown): Error {
+  if (isThrottling(error)) return new EcsThrottledError(`${what} was throttled`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  if (isServerError(error)) return new AwsServerError(`${what} failed on the AWS side: ${message}`, { cause: error });
+  return new AwsCallError(`${what} failed: ${message}`, { cause: error });
 }
 
 function isThrottling(error: unknown): boolean {
   const candidate = error as { name?: string; $retryable?: { throttling?: boolean } };
   return candidate?.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(candidate?.name ?? '');
+}
+
+/** The SDK marks errors AWS answered with a 5xx as server faults; the status code covers errors it did not model. */
+function isServerError(error: unknown): boolean {
+  const candidate = error as { $fault?: string; $metadata?: { httpStatusCode?: number } };
+  return candidate?.$fault === 'server' || (candidate?.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /**

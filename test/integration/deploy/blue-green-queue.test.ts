@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, routeWeights, taskSets, waitForExecution } from '../../../local/sample-blue-green.ts';
-import { controls, deployOnPush, deployOutboxKinds, deployments, eventually, waitForNewestDeploy } from './blue-green-support.ts';
+import { controls, deployOnPush, deployOutboxKinds, deployments, eventually, parkedIn, waitForNewestDeploy } from './blue-green-support.ts';
 import { useDeployedStack } from '../support.ts';
 
 /** One deploy per service at a time: duplicates, queueing, superseding; operator controls; failure paths. */
@@ -79,12 +79,7 @@ describe('operator controls', () => {
     const target = await createBlueGreenService(stack.aws.clientConfig, { withTestListener: true, deploy: { manualApproval: true } });
     await pushImage(target, 'v1');
     await stack.aws.runtime.idle();
-    let deploymentId = '';
-    await eventually('the deploy waits for approval', async () => {
-      const running = (await controls(stack, target).status(target)).running;
-      deploymentId = running?.deploymentId ?? '';
-      return typeof running?.['approvalToken'] === 'string';
-    });
+    const deploymentId = await parkedIn(stack, target, 'approval');
     assert.deepEqual(await routeWeights(target, { listenerArn: target.testListenerArn ?? '' }), { blue: 0, green: 100 }, 'test traffic on green');
     assert.deepEqual(await productionWeights(target), { blue: 100, green: 0 }, 'production untouched');
 
@@ -123,12 +118,13 @@ describe('operator controls', () => {
 
   it('records FAILED, not ROLLED_BACK, when the rollback itself fails after blue could not be deleted', async () => {
     const target = await createBlueGreenService(stack.aws.clientConfig);
-    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DeleteTaskSet', times: 1000 });
+    // A refusal nobody retries (throttling would be retried for minutes).
+    stack.aws.runtime.faults.failCalls({ service: 'ecs', operation: 'DeleteTaskSet', times: 1000, code: 'ClientException', message: 'The task set cannot be deleted' });
     const { result, deployment } = await deployOnPush(stack, target);
     stack.aws.runtime.faults.clear();
     assert.equal(result.error, 'DeploymentFailed');
     assert.equal(deployment.status, 'FAILED');
-    assert.match(String(deployment['reason']), /DeployAwsError: DeleteTaskSet .* failed: Rate exceeded/);
+    assert.match(String(deployment['reason']), /AwsCallError: DeleteTaskSet .* failed: The task set cannot be deleted/);
     assert.deepEqual(await productionWeights(target), { blue: 100, green: 0 }, 'traffic went back to blue before the rollback failed');
     assert.equal((await taskSets(target)).find((taskSet) => taskSet.status === 'PRIMARY')?.taskSetArn, target.blueTaskSetArn);
     // The execution reconciler tried again to remove green (DeleteTaskSet still throttled): recorded and announced.

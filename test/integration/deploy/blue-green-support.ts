@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { BlueGreenAws } from '../../../functions/deploy/adapters/blue-green-aws.ts';
-import { DeployLauncher } from '../../../functions/deploy/adapters/deploy-launcher.ts';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { DeploymentStore } from '../../../functions/deploy/adapters/deployment-store.ts';
 import { DeployControls } from '../../../functions/deploy/app/controls.ts';
-import { ExecutionReconciler } from '../../../functions/deploy/app/execution-reconciler.ts';
-import { deployExecutions, deployStateMachineArn, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
+import { deployControls, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
 import { OUTBOX_TABLE, STATE_TABLE, scanAll, type StackUnderTest } from '../support.ts';
 
 /** Driving and observing blue/green deploys on the deployed stack (test/integration/blue-green*.test.ts). */
@@ -16,12 +12,7 @@ export function deployments(stack: StackUnderTest): DeploymentStore {
 }
 
 export function controls(stack: StackUnderTest, target: BlueGreenService): DeployControls {
-  const sfn = new SFNClient(stack.aws.clientConfig);
-  const stateMachineArn = deployStateMachineArn(target.clients.stage);
-  const launcher = new DeployLauncher(deployments(stack), sfn, stateMachineArn);
-  const aws = new BlueGreenAws({ ecs: target.clients.ecs, elb: target.clients.elb, cloudwatch: target.clients.cloudwatch, lambda: new LambdaClient(stack.aws.clientConfig) });
-  const reconciler = new ExecutionReconciler({ deployments: deployments(stack), launcher, aws, sfn, stateMachineArn });
-  return new DeployControls({ configs: target.clients.configs, deployments: deployments(stack), launcher, sfn, reconciler });
+  return deployControls(stack.aws.clientConfig, target);
 }
 
 /**
@@ -65,6 +56,39 @@ export async function pushAndWaitForCanary(stack: StackUnderTest, target: BlueGr
   const [deployment] = await deployments(stack).history(target.cluster, target.service);
   assert.ok(deployment);
   return { execution, deployment };
+}
+
+/**
+ * Waits until the running deployment is parked on its wait in `step` (the wait registered its task token), and
+ * returns the deployment's id.
+ */
+export async function parkedIn(stack: StackUnderTest, target: BlueGreenService, step: string): Promise<string> {
+  let deploymentId = '';
+  await eventually(`the deploy waits in ${step}`, async () => {
+    const running = (await controls(stack, target).status(target)).running;
+    deploymentId = running?.deploymentId ?? '';
+    return (running?.['wait'] as { step?: string } | null | undefined)?.step === step;
+  });
+  return deploymentId;
+}
+
+/** How each wait (AwaitEvents) of an execution ended, with its step: the Task* event that closed it. */
+export async function waitsOf(target: BlueGreenService, executionArn: string): Promise<{ step: string; end: HistoryEvent }[]> {
+  const history = await executionHistory(target, executionArn);
+  const entered = history.filter((event) => event.stateEnteredEventDetails?.name === 'AwaitEvents').map((event) => event.id ?? 0);
+  return entered.map((id) => {
+    const scheduled = history.find((event) => (event.id ?? 0) > id && event.type === 'TaskScheduled');
+    const payload = (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload?: { step?: { name?: string } } }).Payload;
+    const end = history.find((event) => (event.id ?? 0) > id && ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'].includes(event.type ?? ''));
+    assert.ok(end, `AwaitEvents entered at event ${id} ended`);
+    return { step: payload?.step?.name ?? '?', end };
+  });
+}
+
+/** A wait's end as `<step> <event type> [error]`, for comparing lists. */
+export function describeWaitEnd({ step, end }: { step: string; end: HistoryEvent }): string {
+  const error = end.taskFailedEventDetails?.error ?? end.taskTimedOutEventDetails?.error;
+  return [step, end.type, error].filter(Boolean).join(' ');
 }
 
 export async function deployOutboxKinds(stack: StackUnderTest): Promise<unknown[]> {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { stabilityWaiterKey } from '../../../functions/deploy/adapters/stability-waiters.ts';
-import { createBlueGreenService, deployExecutions, executionHistory, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
-import { assertRolledBack, deployOnPush } from './blue-green-support.ts';
+import { createBlueGreenService, deployExecutions, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
+import { assertRolledBack, deployOnPush, waitsOf } from './blue-green-support.ts';
 import { getItem, useDeployedStack } from '../support.ts';
 
 /**
  * The deploy's wait for a stable green, resumed by green's task events through ingestTaskState (task token), with the
- * check loop as the fallback when no event resumes it (docs/decisions/0007). Green's tasks stay PENDING for a while
+ * check loop as the fallback when no event resumes it (docs/decisions/0007, 0009). Green's tasks stay PENDING for a while
  * (runtime fault `slowStart`), so the first check finds green not yet stable and the machine parks.
  */
 
@@ -24,16 +24,10 @@ async function blueGreenService(options: ServiceOptions): Promise<BlueGreenServi
 /** A check interval no test waits for: a deploy ending well before it was resumed by events, not by polling. */
 const LONG_INTERVAL: ServiceOptions = { deploy: { checkIntervalSeconds: 60, greenStableTimeoutMinutes: 5 } };
 
-/** How each AwaitGreenStable state of the newest execution ended: the Task* event that closed it. */
+/** How each wait of the newest execution for green to come up ended: the Task* event that closed it. */
 async function greenWaits(target: BlueGreenService): Promise<HistoryEvent[]> {
   const [execution] = await deployExecutions(target);
-  const history = await executionHistory(target, execution?.executionArn ?? '');
-  const entered = history.filter((event) => event.stateEnteredEventDetails?.name === 'AwaitGreenStable').map((event) => event.id ?? 0);
-  return entered.map((id) => {
-    const end = history.find((event) => (event.id ?? 0) > id && ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'].includes(event.type ?? ''));
-    assert.ok(end, `AwaitGreenStable entered at event ${id} ended`);
-    return end;
-  });
+  return (await waitsOf(target, execution?.executionArn ?? '')).filter(({ step }) => step === 'green-stable').map(({ end }) => end);
 }
 
 describe('blue/green: waiting for green on its task events', () => {
@@ -53,9 +47,9 @@ describe('blue/green: waiting for green on its task events', () => {
       'one wait, ended by our SendTaskSuccess',
     );
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'traffic-100', 'promote']);
-    const waiter = deployment['stabilityWaiter'] as { taskSetId: string };
-    assert.match(waiter.taskSetId, /^ecs-svc\/\d+$/);
-    assert.equal(await getItem(stack.documents, stabilityWaiterKey(waiter.taskSetId)), undefined, 'the waiter was claimed');
+    const greenTaskSetId = String(deployment['greenTaskSetArn']).split('/').slice(3).join('/');
+    assert.match(greenTaskSetId, /^ecs-svc\/\d+$/);
+    assert.equal(await getItem(stack.documents, stabilityWaiterKey(greenTaskSetId)), undefined, 'the waiter was claimed');
   });
 
   it('rolls back as soon as a green task crashes (task event → SendTaskFailure GreenTasksFailedError)', async () => {

@@ -137,9 +137,10 @@ describe('blue/green deploy on image push', () => {
 
   it('rolls back when the green task set cannot be created', async () => {
     const target = await createBlueGreenService(stack.aws.clientConfig);
-    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'CreateTaskSet', times: 100 });
+    // A refusal nobody retries (throttling would be retried for minutes).
+    stack.aws.runtime.faults.failCalls({ service: 'ecs', operation: 'CreateTaskSet', times: 100, code: 'ClientException', message: 'The service has no capacity' });
     const { result } = await deployOnPush(stack, target);
     assert.equal(result.error, 'DeploymentRolledBack', JSON.stringify(result));
-    await assertRolledBack(stack, target, /Ecs\.EcsException: Rate exceeded/);
+    await assertRolledBack(stack, target, /Ecs\.ClientException: The service has no capacity/);
   });
 });

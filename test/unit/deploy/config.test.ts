@@ -15,12 +15,23 @@ describe('the deploy section of a service configuration', () => {
     );
   });
 
+  it('bounds the waits: bakes checked every 2 hours, an approval that rolls back after 24 hours', () => {
+    const deploy = parseServiceConfig(withDeploy({ manualApproval: true })).deploy;
+    assert.deepEqual(
+      { bakeCheck: deploy?.bakeCheckMinutes, approvalTimeout: deploy?.approvalTimeoutMinutes, onTimeout: deploy?.approvalTimeoutAction },
+      { bakeCheck: 120, approvalTimeout: 1440, onTimeout: 'rollback' },
+    );
+  });
+
   const valid: Array<[string, Record<string, unknown>]> = [
     ['a canary with a fractional bake', { strategy: { type: 'canary', percent: 10, bakeMinutes: 0.25 } }],
     ['a linear strategy', { strategy: { type: 'linear', stepPercent: 20, intervalMinutes: 3 } }],
     ['a listener rule and a test listener', { loadBalancer: { ...MINIMAL_DEPLOY.loadBalancer, production: { ...MINIMAL_DEPLOY.loadBalancer.production, ruleArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee' }, test: { listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/50dc6c495c0c9188/0467ef3c8400ae65' } } }],
     ['a Lambda pre-traffic hook', { preTrafficHook: { lambda: 'harbormaster-hook-smoke' } }],
     ['an HTTPS pre-traffic hook', { preTrafficHook: { url: 'https://web.example.com/health' } }],
+    ['an approval gate of 7 days that proceeds on timeout', { manualApproval: true, approvalTimeoutMinutes: 10080, approvalTimeoutAction: 'proceed' }],
+    ['a bake check every few seconds (tests) and once a day', { bakeCheckMinutes: 0.05 }],
+    ['a daily bake check', { bakeCheckMinutes: 1440 }],
   ];
   for (const [name, deploy] of valid) {
     it(`accepts ${name}`, () => assert.doesNotThrow(() => parseServiceConfig(withDeploy(deploy))));
@@ -40,6 +51,12 @@ describe('the deploy section of a service configuration', () => {
     ['a plain-HTTP hook', { preTrafficHook: { url: 'http://web.example.com/health' } }, /deploy\.preTrafficHook/],
     ['a hook Lambda Harbormaster may not invoke', { preTrafficHook: { lambda: 'payments-prod-refund' } }, /deploy\.preTrafficHook/],
     ['an unknown key', { bakeTime: 5 }, /deploy: Unrecognized key: "bakeTime"/],
+    ['an approval gate held for a year', { manualApproval: true, approvalTimeoutMinutes: 525_600 }, /deploy\.approvalTimeoutMinutes: must be at most 10080 minutes \(7 days\)/],
+    ['an approval timeout of 0', { approvalTimeoutMinutes: 0 }, /deploy\.approvalTimeoutMinutes: must be more than 0 minutes/],
+    ['an unknown approval timeout action', { approvalTimeoutAction: 'approve' }, /deploy\.approvalTimeoutAction/],
+    ['a bake check less often than daily', { bakeCheckMinutes: 2000 }, /deploy\.bakeCheckMinutes: must be at most 1440 minutes \(a day\)/],
+    ['a bake check interval of 0', { bakeCheckMinutes: 0 }, /deploy\.bakeCheckMinutes: must be more than 0 minutes/],
+    ['more rollback alarms than one wait registers', { rollbackAlarms: Array.from({ length: 21 }, (_, index) => `alarm-${index}`) }, /deploy\.rollbackAlarms: must name at most 20 alarms/],
   ];
   for (const [name, deploy, message] of invalid) {
     it(`rejects ${name} with a message naming the path`, () => {
@@ -57,7 +74,6 @@ describe('upper bounds of the deploy section', () => {
     ['a check interval above 5 min', { checkIntervalSeconds: 301 }, 'deploy.checkIntervalSeconds: must be at most 300 seconds (5 min)'],
     ['11 containers', { image: { repository: 'web', containers: Array.from({ length: 11 }, (_, index) => `c${index}`) } }, 'deploy.image.containers: must name at most 10 containers (a task definition has no more)'],
     ['a 257-character repository', { image: { repository: 'a'.repeat(257), containers: ['app'] } }, 'deploy.image.repository: must be at most 256 characters (ECR)'],
-    ['101 rollback alarms', { rollbackAlarms: Array.from({ length: 101 }, (_, index) => `alarm-${index}`) }, 'deploy.rollbackAlarms: must name at most 100 alarms (what one DescribeAlarms call reads)'],
     ['21 notification routes', { notify: Array.from({ length: 21 }, (_, index) => `route-${index}`) }, 'deploy.notify: must name at most 20 routes'],
   ];
   for (const [name, deploy, problem] of bounds) {
@@ -73,7 +89,7 @@ describe('upper bounds of the deploy section', () => {
       greenStableTimeoutMinutes: 240,
       checkIntervalSeconds: 300,
       image: { repository: 'a'.repeat(256), containers: Array.from({ length: 10 }, (_, index) => `c${index}`) },
-      rollbackAlarms: Array.from({ length: 100 }, (_, index) => `alarm-${index}`),
+      rollbackAlarms: Array.from({ length: 20 }, (_, index) => `alarm-${index}`),
       notify: Array.from({ length: 20 }, (_, index) => `route-${index}`),
     };
     assert.doesNotThrow(() => parseServiceConfig(withDeploy(atLimits)));
