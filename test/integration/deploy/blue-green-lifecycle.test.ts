@@ -279,7 +279,9 @@ describe('pushes of one service out of order', () => {
     await Promise.all([1, 2, 3, 4].map((n) => deliver(target, digestOf(n), `v${n}`, '2026-11-20T10:00:05Z')));
     await eventually('every deploy ended', async () => {
       const history = await deployments(stack).history(target.cluster, target.service);
-      return history.length > 0 && history.every((item) => item.status === 'SUCCEEDED') && (await controls(stack, target).status(target)).queued === undefined;
+      // The lock too: a queued request handed over by Finish is no longer queued, but not yet in the history either.
+      const idle = (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined && (await controls(stack, target).status(target)).queued === undefined;
+      return idle && history.length > 0 && history.every((item) => item.status === 'SUCCEEDED');
     }, 60_000);
     await stack.aws.runtime.idle();
 

@@ -176,7 +176,7 @@ describe('service and image events', () => {
     for (let index = 0; index < 12; index += 1) await configs.putServiceConfig({ cluster: 'prod', service: `other${index}`, deploy: tracking(`repo${index}`, '*') }, 0);
     // Every service is busy deploying, so a request queues (no execution starts): what the push asks for stays visible.
     for (const service of ['web-a', 'web-b', 'web-nightly']) {
-      await stack.documents.send(new PutCommand({ TableName: STATE_TABLE, Item: { pk: `SERVICE#prod#${service}`, sk: 'LOCK', kind: 'deploy-lock', deploymentId: 'running-deploy' } }));
+      await stack.documents.send(new PutCommand({ TableName: STATE_TABLE, Item: { pk: `SERVICE#prod#${service}`, sk: 'LOCK', kind: 'deploy-lock', deploymentId: 'running-deploy', orderKey: '0' } }));
     }
 
     handlerDynamoCalls.length = 0;
