@@ -173,6 +173,10 @@ export class BlueGreenWorkflow {
         // The step's wait is over: controls find nothing to resume until the next wait registers.
         wait: null,
       });
+    } else {
+      // The machine set the step's weights before its first check: status shows what production traffic green has
+      // now (25 % during a 25 % bake), not what the last finished step left.
+      await this.deps.deployments.updateDeployment(cluster, service, deploymentId, { currentStep: step.name, greenWeight: step.greenWeight });
     }
     return verdict;
   }

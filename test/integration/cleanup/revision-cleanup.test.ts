@@ -219,7 +219,8 @@ describe('revision cleanup on the local AWS', () => {
     await registerRevisions(ecs, 'few', 3);
     await configure(stack, { ...APPLY_SETTINGS, keepLatest: 5, minAgeDays: 30 });
     // Only a family with revisions beyond the newest 5 needs their ages; make every DescribeTaskDefinition fail.
-    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'DescribeTaskDefinition', times: 1000 });
+    // Refused for good (throttling would be retried for minutes: aws-transient).
+    stack.aws.runtime.faults.failCalls({ service: 'ecs', operation: 'DescribeTaskDefinition', code: 'ClientException', message: 'Injected refusal' });
     const summary = summaryOf(await runCleanup('isolated'));
     stack.aws.runtime.faults.clear();
     assert.equal(summary.status, 'partial');
@@ -238,7 +239,8 @@ describe('revision cleanup on the local AWS', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
     await ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: 'web', taskDefinition: 'web:3', desiredCount: 0 }));
     await configure(stack, APPLY_SETTINGS);
-    stack.aws.runtime.faults.throttle({ service: 'ecs', operation: 'ListServices', times: 1000 });
+    // Refused for good (throttling would be retried for minutes: aws-transient).
+    stack.aws.runtime.faults.failCalls({ service: 'ecs', operation: 'ListServices', code: 'ClientException', message: 'Injected refusal' });
     const execution = await runCleanup('blind');
     stack.aws.runtime.faults.clear();
     assert.equal(execution.status, 'FAILED');

@@ -171,7 +171,7 @@ describe('unlock', () => {
     await eventually('the deploy waits for approval', async () => {
       const running = (await controls(stack, target).status(target)).running;
       deploymentId = running?.deploymentId ?? '';
-      return typeof running?.['approvalToken'] === 'string';
+      return (running?.['wait'] as { kind?: string } | null | undefined)?.kind === 'approval';
     });
     const [execution] = await deployExecutions(target);
     const [green] = (await taskSets(target)).filter((taskSet) => taskSet.status !== 'PRIMARY');
@@ -245,7 +245,7 @@ describe('abort', () => {
     const target = await createBlueGreenService(stack.aws.clientConfig, canary(5));
     const { deployment } = await pushAndWaitForCanary(stack, target);
     const answer = await controls(stack, target).abort({ ...target, deploymentId: deployment.deploymentId });
-    assert.deepEqual(answer, { outcome: 'requested', message: `Abort requested: Deployment ${deployment.deploymentId} of web-cluster/web rolls back at its next check` });
+    assert.deepEqual(answer, { outcome: 'requested', message: `Abort requested: Deployment ${deployment.deploymentId} of web-cluster/web rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check` });
     const { deployment: ended } = await waitForNewestDeploy(stack, target);
     assert.equal(ended.status, 'ROLLED_BACK');
   });

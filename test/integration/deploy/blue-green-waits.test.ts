@@ -75,6 +75,17 @@ describe('blue/green: a bake waits for events, not for checks', () => {
     assert.deepEqual(JSON.parse(Buffer.from(redelivered.Payload ?? []).toString('utf8')), { outcome: 'duplicate', eventId: SINGLE_METRIC_ALARM_STATE_CHANGE.id });
   });
 
+  it('status reports the weight on green during a bake, not the last finished step\'s', async () => {
+    const target = await blueGreenService(HOUR_BAKE);
+    await pushAndWaitForCanary(stack, target);
+    const deploymentId = await parkedIn(stack, target, 'traffic-50');
+
+    const { running } = await controls(stack, target).status(target);
+    assert.equal(running?.deploymentId, deploymentId);
+    assert.deepEqual([running?.['currentStep'], running?.['greenWeight']], ['traffic-50', (await productionWeights(target)).green]);
+    assert.equal(running?.['greenWeight'], 50);
+  });
+
   it('an abort ends the bake at once: rolled back', async () => {
     const target = await blueGreenService(HOUR_BAKE);
     const { execution } = await pushAndWaitForCanary(stack, target);
