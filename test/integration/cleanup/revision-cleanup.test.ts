@@ -225,7 +225,7 @@ describe('revision cleanup on the local AWS', () => {
     stack.aws.runtime.faults.clear();
     assert.equal(summary.status, 'partial');
     assert.deepEqual(summary.failedFamilies, ['old-and-many']);
-    assert.equal(((await outcomeOf(summary.runId, 'old-and-many')) as FailedFamily).error, 'EcsThrottledError');
+    assert.equal(((await outcomeOf(summary.runId, 'old-and-many')) as FailedFamily).error, 'AwsCallError');
     assert.deepEqual(await revisions(ecs, 'old-and-many', 'ACTIVE'), range(1, 12), 'the failed family is untouched');
     const records = await familyRecords(summary.runId);
     assert.equal(records.get('few')?.outcome.status, 'cleaned');

@@ -31,7 +31,8 @@ describe('startScaling on an alarm event', () => {
 
     // The alarm event also reaches resumeDeployOnAlarm (deploys waiting on a rollback alarm), which finds none.
     assert.deepEqual(stack.aws.runtime.invocations.map((call) => [call.functionName, call.ok]).sort(), [['harbormaster-local-resumeDeployOnAlarm', true], ['harbormaster-local-startScaling', true]]);
-    assert.deepEqual(readsAmong(handlerDynamoCalls), ['QueryCommand LOOKUP#ALARM#nobody-scales-on-this']);
+    // One Query each: startScaling's services scaling on the alarm, resumeDeployOnAlarm's deploys waiting on it.
+    assert.deepEqual(readsAmong(handlerDynamoCalls).sort(), ['QueryCommand ALARM-WAITER#nobody-scales-on-this', 'QueryCommand LOOKUP#ALARM#nobody-scales-on-this']);
     const sfn = new SFNClient(stack.aws.clientConfig);
     const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:harbormaster-local-step-scaling';
     assert.deepEqual((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [], []);
