@@ -17,13 +17,6 @@ import { taskEvents } from './scenarios/task-events.ts';
 
 const SCENARIOS: Scenario[] = [taskEvents, pushBurst, stoppedByHand, ecsThrottling, crashingGreen, largeGreen];
 
-/**
- * Scenarios that cannot pass until engine work on another branch is merged: they still run and print their figures
- * and failure, but as `todo`, so they do not fail the suite meanwhile. Empty this list once those branches are merged.
- */
-const AWAITING_ENGINE_WORK: Record<string, string> = {
-};
-
 const scale = reliabilityScale();
 const sizes = SIZES[scale];
 const stack = useDeployedStack();
@@ -31,8 +24,7 @@ const reports: ScenarioReport[] = [];
 
 describe(`reliability (${scale})`, () => {
   for (const scenario of SCENARIOS) {
-    const awaiting = AWAITING_ENGINE_WORK[scenario.id];
-    it(`${scenario.id}) ${scenario.title}`, awaiting ? { todo: `awaits ${awaiting}` } : {}, async () => {
+    it(`${scenario.id}) ${scenario.title}`, async () => {
       const figures = new Figures();
       const started = Date.now();
       let outcome = 'passed';
@@ -42,7 +34,7 @@ describe(`reliability (${scale})`, () => {
         outcome = `FAILED: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
         throw error;
       } finally {
-        reports.push({ id: scenario.id, title: scenario.title, outcome: awaiting ? `${outcome} (awaits ${awaiting.split(":")[0]})` : outcome, durationMs: Date.now() - started, figures: figures.entries() });
+        reports.push({ id: scenario.id, title: scenario.title, outcome, durationMs: Date.now() - started, figures: figures.entries() });
       }
     });
   }
