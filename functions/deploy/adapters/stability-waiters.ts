@@ -4,7 +4,7 @@ import { mayEndStabilityWait, stabilityWaitOutcome, type GreenTask, type Stabili
 import type { TaskState } from '../../ingestion/index.ts';
 import type { ResumeResult, TaskTokens } from './task-tokens.ts';
 
-/** A deploy's waiter for green's task events, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007, 0009). */
+/** A deploy's waiter for green's task events, keyed by the task set id that its tasks carry as `startedBy` (docs/decisions/0007, 0013). */
 export function stabilityWaiterKey(taskSetId: string): { pk: string; sk: string } {
   return { pk: `TASKSET#${taskSetId}`, sk: 'WAITER' };
 }
@@ -16,7 +16,7 @@ export function stabilityWaiterKey(taskSetId: string): { pk: string; sk: string 
 export type StabilityResume = 'none' | 'waiting' | ResumeResult;
 
 /**
- * The task-event half of a deploy's waits (docs/decisions/0007, 0009). While the machine waits (for green to come up,
+ * The task-event half of a deploy's waits (docs/decisions/0007, 0013). While the machine waits (for green to come up,
  * during a bake or at the approval gate) it registers a `TASKSET#<id>` / `WAITER` item with its task token
  * (DeploymentStore.registerWait); each stored task event of green observes that task. While green comes up, observing
  * counts running tasks on the waiter and resumes the machine once green is stable; in any wait a failed task resumes
