@@ -178,7 +178,7 @@ export class DeploymentStore {
   }
 
   /**
-   * Parks a waiting step's task token where everything that can end the wait finds it (docs/decisions/0009): on the
+   * Parks a waiting step's task token where everything that can end the wait finds it (docs/decisions/0013): on the
    * deployment (operator controls), under green's task set (`TASKSET#<id>` / `WAITER`, no task counted yet: see
    * StabilityWaiters) and under each rollback alarm (AlarmWaiters). Each replaces the previous wait's item; all of
    * them, only while the deployment runs.

@@ -8,7 +8,7 @@ import { getItem, useDeployedStack } from '../support.ts';
 
 /**
  * The deploy's wait for a stable green, resumed by green's task events through ingestTaskState (task token), with the
- * check loop as the fallback when no event resumes it (docs/decisions/0007, 0009). Green's tasks stay PENDING for a while
+ * check loop as the fallback when no event resumes it (docs/decisions/0007, 0013). Green's tasks stay PENDING for a while
  * (runtime fault `slowStart`), so the first check finds green not yet stable and the machine parks.
  */
 
