@@ -31,8 +31,12 @@ export async function restoreBlue(aws: BlueGreenAws, target: BlueRestore): Promi
   if (primary?.taskSetArn !== target.blueTaskSetArn) await aws.setPrimaryTaskSet(cluster, service, target.blueTaskSetArn);
   const green = greenTaskSets(taskSets, deploymentId);
   for (const taskSet of green) {
-    await aws.deleteTaskSet(cluster, service, taskSet.taskSetArn ?? '').catch((error: unknown) => {
-      if (!isTaskSetGone(error)) throw error;
+    await aws.deleteTaskSet(cluster, service, taskSet.taskSetArn ?? '').catch(async (error: unknown) => {
+      // A racing restore (the reconciler and `unlock --force`, or a retried rollback) may have deleted it first; ECS
+      // says so with TaskSetNotFoundException (moto: a ClientException), so the service itself is asked.
+      if (isTaskSetGone(error)) return;
+      const after = (await aws.describeService(cluster, service))?.taskSets ?? [];
+      if (greenTaskSets(after, deploymentId).some((candidate) => candidate.taskSetArn === taskSet.taskSetArn)) throw error;
     });
   }
   return { deletedTaskSetArns: green.map((taskSet) => taskSet.taskSetArn ?? '') };
