@@ -6,7 +6,7 @@ import { alarmWaiterKey } from '../../../functions/deploy/adapters/alarm-waiters
 import { createAlarm, createBlueGreenService, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
 import { assertRolledBack, controls, deployments, describeWaitEnd, parkedIn, pushAndWaitForCanary, waitsOf } from './blue-green-support.ts';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SINGLE_METRIC_ALARM_STATE_CHANGE } from '../../fixtures/cloudwatch-alarm-events.ts';
+import { AWS_SAMPLES } from '../../fixtures/aws-events.ts';
 import { getItem, putEvents, useDeployedStack } from '../support.ts';
 
 /**
@@ -57,22 +57,22 @@ describe('blue/green: a bake waits for events, not for checks', () => {
   });
 
   it('AWS\'s published alarm event rolls the bake back once; its redelivery finds nothing to resume', async () => {
-    const alarmName = SINGLE_METRIC_ALARM_STATE_CHANGE.detail.alarmName;
+    const alarmName = AWS_SAMPLES.alarmSingleMetric.detail.alarmName;
     const target = await blueGreenService({ ...HOUR_BAKE, rollbackAlarms: [alarmName] });
     // The alarm exists and stays INSUFFICIENT_DATA for the checks: only the event tells of the ALARM.
     await createAlarm(target, alarmName);
     const { execution } = await pushAndWaitForCanary(stack, target);
     await parkedIn(stack, target, 'traffic-50');
 
-    await putEvents(stack.events, [SINGLE_METRIC_ALARM_STATE_CHANGE]);
+    await putEvents(stack.events, [AWS_SAMPLES.alarmSingleMetric]);
     const result = await waitForExecution(target, execution.executionArn);
 
     assert.equal(result.error, 'DeploymentRolledBack');
     await assertRolledBack(stack, target, /RollbackAlarmError: Rollback alarm in ALARM: ServerCpuTooHigh/);
     const redelivered = await new LambdaClient(stack.aws.clientConfig).send(
-      new InvokeCommand({ FunctionName: 'harbormaster-local-resumeDeployOnAlarm', Payload: Buffer.from(JSON.stringify(SINGLE_METRIC_ALARM_STATE_CHANGE)) }),
+      new InvokeCommand({ FunctionName: 'harbormaster-local-resumeDeployOnAlarm', Payload: Buffer.from(JSON.stringify(AWS_SAMPLES.alarmSingleMetric)) }),
     );
-    assert.deepEqual(JSON.parse(Buffer.from(redelivered.Payload ?? []).toString('utf8')), { outcome: 'duplicate', eventId: SINGLE_METRIC_ALARM_STATE_CHANGE.id });
+    assert.deepEqual(JSON.parse(Buffer.from(redelivered.Payload ?? []).toString('utf8')), { outcome: 'duplicate', eventId: AWS_SAMPLES.alarmSingleMetric.id });
   });
 
   it('status reports the weight on green during a bake, not the last finished step\'s', async () => {
