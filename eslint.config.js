@@ -42,6 +42,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...SDK_PATTERNS, ...LAYER_PATTERNS, ...CAPABILITIES.map((capability) => ({ group: [`**/${capability}/**`], message: 'The kernel imports no capability.' }))] }],
     },
   },
+  {
+    // The CLI is another client of the capabilities: their index.ts, config.ts and pure domain/ only.
+    files: ['cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: otherCapabilities(undefined) }] },
+  },
   ...CAPABILITIES.flatMap((capability) => [
     {
       files: [`functions/${capability}/**/*.ts`],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
+import type { ConfigSection } from '../kernel/config-sections.ts';
 
 /**
  * Task-definition revision cleanup settings (docs/decisions/0004, 0005), stored as pk CONFIG / sk CLEANUP.
@@ -29,6 +30,13 @@ export const cleanupConfigSchema = z
   .strict();
 
 export type CleanupConfig = z.infer<typeof cleanupConfigSchema>;
+
+/** The `cleanup` section of harbormaster.yml: one entry; removing the section (with --prune) restores the defaults. */
+export const cleanupSection: ConfigSection = {
+  key: 'cleanup',
+  schema: z.optional(cleanupConfigSchema).meta({ description: 'Task-definition revision cleanup (daily, and `harbormaster cleanup run`). Absent: the defaults, a dry run.' }),
+  entries: (value) => (value === undefined ? [] : [{ id: 'settings', label: 'settings', path: ['cleanup'], value }]),
+};
 
 /** What starts a run: the schedule rule's fixed input, or an operator's StartExecution input. */
 export const cleanupRunInputSchema = z

@@ -3,3 +3,8 @@ export { ConfigStore, ConfigConflictError, type StoredConfig, type StoredService
 /** For hot paths: which services an image push or an alarm concerns, in one read and without the schema library. */
 export { ConfigLookups, type ServiceTrackingRepository } from './adapters/config-lookups.ts';
 export { parseServiceConfig, type ServiceConfig } from './service-config.ts';
+/** harbormaster.yml: reading it with positions, its sections, and plan/apply against the stored configurations. */
+export { readConfigText, formatProblem, type ConfigProblem, type ConfigFileResult } from './config-file.ts';
+export { CONFIG_SECTIONS, stageConfigSchema, type DeclaredEntries } from './stage-config.ts';
+export { ConfigSync, configStores, type SectionStore, type AppliedChange } from './app/config-sync.ts';
+export type { ConfigPlan, EntryChange, FieldChange, StoredEntry } from './domain/config-plan.ts';

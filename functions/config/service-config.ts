@@ -14,6 +14,8 @@ export const ecsName = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1–2
 
 export const serviceConfigSchema = z
   .object({
+    /** What operators call it: its key under `services` in harbormaster.yml (absent for configurations stored by code). */
+    name: z.optional(ecsName),
     cluster: ecsName,
     service: ecsName,
     /** Blue/green deploys on image push (issue 3): functions/deploy/config.ts. */

@@ -3,3 +3,6 @@ export { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from './domain/
 export { StabilityWaiters } from './adapters/stability-waiters.ts';
 export { TaskTokens } from './adapters/task-tokens.ts';
 export { deployDependencies, deployLauncher } from './handlers/dependencies.ts';
+export { operatorDeployControls, type OperatorClients } from './app/operator-controls.ts';
+export { DeployControls, DeployControlError } from './app/controls.ts';
+export type { StoredDeployment } from './adapters/deployment-store.ts';

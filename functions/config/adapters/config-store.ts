@@ -87,6 +87,22 @@ export class ConfigStore {
     });
   }
 
+  /**
+   * Removes a service's configuration and its lookups (`apply --prune`): its deploys and scaling stop. Refused with
+   * ConfigConflictError if it moved on from `expectedRevision`.
+   */
+  async deleteServiceConfig(cluster: string, service: string, expectedRevision: number): Promise<void> {
+    const sk = serviceSortKey(cluster, service);
+    const subject = `${cluster}/${service}`;
+    const lookups = await this.lookupKeysAt(sk, subject, expectedRevision);
+    await this.deleteVersioned(sk, subject, expectedRevision, lookups.map((key) => ({ Delete: { TableName: this.table, Key: key } })));
+  }
+
+  /** Removes the stored cleanup settings, so the defaults (a dry run) apply again. */
+  async deleteCleanupConfig(expectedRevision: number): Promise<void> {
+    await this.deleteVersioned(CLEANUP_SK, 'revision cleanup', expectedRevision);
+  }
+
   /** The revision cleanup settings (docs/decisions/0005), or undefined when none were stored (defaults apply). */
   async getCleanupConfig(): Promise<StoredConfig<CleanupConfig> | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: CONFIG_PK, sk: CLEANUP_SK }, ConsistentRead: true }));
@@ -126,13 +142,25 @@ export class ConfigStore {
         ...(expectedRevision === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedRevision } }),
       },
     };
+    await this.transact([put, ...(extra.alongside ?? [])], subject, expectedRevision, 'store');
+    return stored;
+  }
+
+  private async deleteVersioned(sk: string, subject: string, expectedRevision: number, alongside: TransactItems = []): Promise<void> {
+    const remove = {
+      Delete: { TableName: this.table, Key: { pk: CONFIG_PK, sk }, ConditionExpression: 'revision = :expected', ExpressionAttributeValues: { ':expected': expectedRevision } },
+    };
+    await this.transact([remove, ...alongside], subject, expectedRevision, 'remove');
+  }
+
+  /** The first item carries the revision condition: its failure is a conflict, anything else a store error. */
+  private async transact(items: TransactItems, subject: string, expectedRevision: number, verb: 'store' | 'remove'): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [put, ...(extra.alongside ?? [])] }));
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw conflict(subject, expectedRevision);
-      throw new StateStoreError(`Could not store the configuration of ${subject}`, { cause: error });
+      throw new StateStoreError(`Could not ${verb} the configuration of ${subject}`, { cause: error });
     }
-    return stored;
   }
 }
 
