@@ -108,4 +108,14 @@ describe('harbormaster plan / apply on the local AWS', () => {
     assert.match(applied.stderr, /is not valid \(4 problems\)/);
     assert.deepEqual(await new ConfigStore(stack.documents, STATE_TABLE).listServiceConfigs(), []);
   });
+
+  it('finds the stage from the only stack deployed, and says what to do for a stage that is not deployed', async () => {
+    const file = writeConfigFile(FILE);
+    const missing = await runCli(['plan', '--file', file, '--stage', 'prod']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /Error: No Harbormaster stack for stage prod \(harbormaster-prod\) in region us-east-1 at http:\/\/127\.0\.0\.1:\d+\n {2}Deploy it with `npx osls deploy --stage prod`/);
+    const named = await runCli(['plan', '--file', file, '--stage', 'local', '--json']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal((JSON.parse(named.stdout) as { stage: string }).stage, 'local');
+  });
 });
