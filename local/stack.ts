@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
   CloudFormationClient,
@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PROJECT_ROOT, readServerlessFunctions } from '../scripts/serverless-functions.ts';
+import { withFileLock } from './file-lock.ts';
 import type { AwsClientConfig } from './local-aws.ts';
 
 /**
@@ -56,30 +57,9 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
   return packaged;
 }
 
-const STALE_LOCK_MS = 5 * 60_000;
-
-/**
- * Serialises everything that writes or reads dist/ across processes (test files run in parallel).
- * mkdir is atomic; a lock older than any packaging run is left over from a crash.
- */
-async function withBuildLock(work: () => Promise<void>): Promise<void> {
-  const path = join(PROJECT_ROOT, '.local', 'build.lock');
-  mkdirSync(dirname(path), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(path);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  try {
-    await work();
-  } finally {
-    rmSync(path, { recursive: true, force: true });
-  }
+/** Serialises everything that writes or reads dist/ across processes (test files run in parallel). */
+function withBuildLock(work: () => Promise<void>): Promise<void> {
+  return withFileLock(join(PROJECT_ROOT, '.local', 'build.lock'), work);
 }
 
 /** Runs a project command, failing with its output when it fails. */

@@ -4,9 +4,11 @@
  * moto's Step Functions executor and EventBridge deliveries call the local runtime proxy on
  * `callbackPort` (MOTO_PORT); JSONata is evaluated at `http://127.0.0.1:<callbackPort>/_local/jsonata`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { pythonToolchain } from '../python-env.ts';
+import { PIP_REQUIREMENTS } from '../python-env-plan.ts';
 
 export interface MotoServer {
   port: number;
@@ -32,26 +34,6 @@ const LAUNCHER = fileURLToPath(new URL('./launch.py', import.meta.url));
 const STDERR_TAIL_BYTES = 16 * 1024;
 const ECS_MANUAL_TRANSITION = { model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } };
 const SFN_EXECUTION_ON = { stepfunctions: { execute_state_machine: true } };
-
-let pythonPromise: Promise<string> | undefined;
-
-/** The real python3 binary (skips the pyenv shim, ~0.4 s per start). Cached. */
-function resolvePython(): Promise<string> {
-  pythonPromise ??= new Promise<string>((resolve, reject) => {
-    execFile('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 15_000 }, (error, stdout) => {
-      const executable = stdout.trim();
-      if (error || !executable) {
-        reject(new Error(`python3 is required to run moto but could not be started: ${error?.message ?? 'no sys.executable'}`));
-      } else {
-        resolve(executable);
-      }
-    });
-  });
-  pythonPromise.catch(() => {
-    pythonPromise = undefined;
-  });
-  return pythonPromise;
-}
 
 export async function findFreePort(): Promise<number> {
   return new Promise<number>((resolve, reject) => {
@@ -102,7 +84,7 @@ export async function startMoto(options: StartMotoOptions): Promise<MotoServer> 
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const verbose = options.verbose ?? process.env.HARBORMASTER_MOTO_VERBOSE === '1';
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const python = await resolvePython();
+  const { python } = await pythonToolchain();
 
   const child = spawn(python, [LAUNCHER, '-H', host, '-p', String(port)], {
     env: {
@@ -140,7 +122,7 @@ export async function startMoto(options: StartMotoOptions): Promise<MotoServer> 
     if (spawnError) throw describe(`could not spawn ${python}: ${spawnError.message}`);
     if (child.exitCode !== null || child.signalCode !== null) {
       await new Promise((resolve) => setTimeout(resolve, 20)); // let stderr drain
-      const hint = child.exitCode === 2 ? " (moto 5.2.1 with server extras is required: pip install 'moto[server]==5.2.1')" : '';
+      const hint = child.exitCode === 2 ? ` (${python} cannot import moto's server: pip install ${PIP_REQUIREMENTS.join(' ')})` : '';
       throw describe(`launcher exited with ${child.exitCode ?? child.signalCode}${hint}`);
     }
     try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, readServerlessFunctions } from '../../scripts/serverless-functions.ts';
+import { pythonToolchain } from '../../local/python-env.ts';
 import { packageStack, type PackagedStack } from '../../local/stack.ts';
 
 /** The deployable artefact: `osls package` offline, cfn-lint clean, every state machine valid, least privilege. */
@@ -55,8 +56,8 @@ describe('the packaged stack', () => {
   });
 
   it('is clean under cfn-lint', async () => {
-    const result = await run('cfn-lint', [packaged.updateTemplate, packaged.createTemplate]).catch((error: { code?: number | string; stdout?: string; stderr?: string }) => error);
-    if ('code' in result && result.code === 'ENOENT') assert.fail('cfn-lint is not installed: pip install cfn-lint (it ships with the project machine image)');
+    const { cfnLint } = await pythonToolchain();
+    const result = await run(cfnLint.command, [packaged.updateTemplate, packaged.createTemplate]).catch((error: { code?: number | string; stdout?: string; stderr?: string }) => error);
     assert.ok(!('code' in result) || result.code === 0, `cfn-lint findings:\n${result.stdout}${result.stderr}`);
   });
 
