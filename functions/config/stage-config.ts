@@ -14,8 +14,11 @@ const serviceEntrySchema = z
   .object({
     cluster: ecsName.meta({ description: 'The ECS cluster the service runs in.' }),
     service: z.optional(ecsName).meta({ description: 'The ECS service name, when it differs from the key under `services`.' }),
-    deploy: z.optional(deployConfigSchema).meta({ description: 'Blue/green deploys on image push.' }),
-    scaling: z.optional(scalingConfigSchema).meta({ description: 'Step scaling from CloudWatch alarms.' }),
+    deploy: z.optional(deployConfigSchema).meta({
+      description:
+        'Blue/green deploys on image push: ECS task sets (the service uses the EXTERNAL deployment controller) behind two ALB target groups. Minutes may be fractions (0.5 = 30 s).',
+    }),
+    scaling: z.optional(scalingConfigSchema).meta({ description: 'Step scaling from CloudWatch alarms, with the semantics of Application Auto Scaling step policies.' }),
   })
   .strict();
 
