@@ -36,7 +36,7 @@ const servicesSection: ConfigSection = {
         seen.set(id, name);
       }
     })
-    .meta({ description: 'The ECS services Harbormaster manages, keyed by the name the CLI knows them by.' }),
+    .meta({ description: 'The ECS services Harbormaster manages, keyed by the name the CLI knows them by; each cluster/service may be configured once.' }),
   entries: (value) =>
     Object.entries(value as Record<string, z.infer<typeof serviceEntrySchema>>).map(([name, { cluster, service, ...sections }]): ConfigEntry => {
       const config = { name, cluster, service: service ?? name, ...sections };

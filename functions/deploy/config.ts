@@ -124,7 +124,7 @@ export const deployConfigSchema = z
           .meta({ description: 'A test listener (or rule), routed to green before production traffic moves, so the pre-traffic hook can test green.' }),
         targetGroupArns: z
           .tuple([elbArn('targetgroup'), elbArn('targetgroup')])
-          .meta({ description: 'The service’s two target groups: blue serves today, and each deploy brings green up on whichever of the two is idle.' }),
+          .meta({ description: 'The service’s two (different) target groups: blue serves today, and each deploy brings green up on whichever of the two is idle.' }),
       })
       .strict()
       .refine((lb) => lb.targetGroupArns[0] !== lb.targetGroupArns[1], { message: 'targetGroupArns must name two different target groups', path: ['targetGroupArns'] })
