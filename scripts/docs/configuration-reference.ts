@@ -81,8 +81,7 @@ export function renderConfigurationReference({ schema, example, generatedBy, sch
     '```',
     '',
   ];
-  const groups = [...objectGroups(schema, '', undefined, 2)];
-  for (const group of groups) lines.push(...renderGroup(group));
+  for (const group of objectGroups(schema, '', undefined, 2)) lines.push(...renderGroup(group));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -98,7 +97,7 @@ function* objectGroups(node: JsonSchema, path: string, variant: string | undefin
     ...(node.description && path !== '' ? { description: node.description } : {}),
     notes,
     rows: properties.map(([key, property]) => row(join(path, key), property, required.has(key))),
-    level: path === '' ? 2 : level,
+    level,
   };
   for (const [key, property] of properties) yield* nestedGroups(property, join(path, key), path === '' ? 2 : 3);
 }
@@ -123,8 +122,7 @@ function* nestedGroups(node: JsonSchema, path: string, level: 2 | 3): Generator<
     };
     yield* nestedGroups(node.additionalProperties as JsonSchema, entryPath, 3);
   } else if (node.type === 'array' && node.items && !Array.isArray(node.items)) {
-    if (isObject(node.items)) yield* objectGroups(node.items, `${path}[]`, undefined, 3);
-    else yield* nestedGroups(node.items, `${path}[]`, 3);
+    yield* nestedGroups(node.items, `${path}[]`, 3);
   } else if (isObject(node)) {
     yield* objectGroups(node, path, undefined, level);
   }
