@@ -11,13 +11,23 @@ export class CliError extends Error {
   }
 }
 
-/** Exit codes, documented in `harbormaster --help` and docs/cli.md. */
+/** The process's exit codes; EXIT_MEANINGS says what each means. */
 export const EXIT = {
   ok: 0,
-  /** The operation failed, or the service did not end healthy. */
   failed: 1,
-  /** The command line was wrong. */
   usage: 2,
-  /** `--timeout` elapsed while the deploy was still in flight. */
   timedOut: 3,
 } as const;
+
+/** What each exit code means, as `harbormaster --help` and docs/cli.md list them. */
+export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
+  ok: 'success',
+  failed: 'the operation failed, or the service did not end healthy',
+  usage: 'the command line was wrong',
+  timedOut: 'a --timeout elapsed while a deploy was still in flight',
+};
+
+/** Every exit code with its meaning, in numeric order. */
+export function exitCodes(): Array<{ code: number; meaning: string }> {
+  return (Object.keys(EXIT) as Array<keyof typeof EXIT>).map((key) => ({ code: EXIT[key], meaning: EXIT_MEANINGS[key] })).sort((a, b) => a.code - b.code);
+}

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from './errors.ts';
+import { CliError, EXIT, exitCodes } from './errors.ts';
 import { coloursFor, processIo, type Colours, type Io } from './output.ts';
 import { Session, type GlobalOptions } from './session.ts';
 import { VERBS } from './verbs/index.ts';
@@ -32,12 +32,15 @@ export interface MainOptions {
   sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const EXIT_CODES_HELP = `
-Exit codes: 0 success; 1 the operation failed (or the service did not end healthy); 2 bad command line;
-3 a --timeout elapsed while a deploy was still in flight.
-
-Credentials and region follow the AWS conventions (AWS_PROFILE, AWS_REGION, --profile, --region). To drive the
+/** Where the CLI finds AWS: printed by `harbormaster --help` and docs/cli.md. */
+export const ENVIRONMENT_HELP = `Credentials and region follow the AWS conventions (AWS_PROFILE, AWS_REGION, --profile, --region). To drive the
 local control plane of \`npm start\`, export the AWS_ENDPOINT_URL line it prints.`;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+${exitCodes().map(({ code, meaning }) => `  ${code}  ${meaning}`).join('\n')}
+
+${ENVIRONMENT_HELP}`;
 
 export function buildProgram(cli: Cli): Command {
   const program = new Command('harbormaster')

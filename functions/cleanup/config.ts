@@ -15,17 +15,37 @@ const MAX_PATTERNS = 50;
 
 export const cleanupConfigSchema = z
   .object({
-    /** ACTIVE revisions kept per family, newest first, whatever else applies. */
-    keepLatest: z.int('must be a whole number').min(1, 'must be at least 1: the newest revision is what new tasks run').max(1000, 'must be at most 1000').default(5),
-    /** ACTIVE revisions registered less than this many days ago are kept. */
-    minAgeDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(7),
-    /** INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them). */
-    inactiveRetentionDays: z.number().min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days (10 years)').default(30),
+    keepLatest: z
+      .int('must be a whole number')
+      .min(1, 'must be at least 1: the newest revision is what new tasks run')
+      .max(1000, 'must be at most 1000')
+      .default(5)
+      .meta({ description: 'ACTIVE revisions kept per family, newest first, whatever else applies.' }),
+    minAgeDays: z
+      .number()
+      .min(0, 'must be 0 or more days')
+      .max(3650, 'must be at most 3650 days (10 years)')
+      .default(7)
+      .meta({ description: 'ACTIVE revisions registered less than this many days ago are kept.' }),
+    inactiveRetentionDays: z
+      .number()
+      .min(0, 'must be 0 or more days')
+      .max(3650, 'must be at most 3650 days (10 years)')
+      .default(30)
+      .meta({ description: 'INACTIVE revisions are deleted this many days after they were deregistered (0: in the run that deregisters them).' }),
     // Bounded: the settings travel with every step of a run, whose payload must stay small (docs/decisions/0005).
-    includeFamilies: z.array(familyPattern).min(1, 'must list at least one pattern').max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default(['*']),
-    excludeFamilies: z.array(familyPattern).max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`).default([]),
-    /** Scheduled runs only plan and record unless this is false; an on-demand run may override it. */
-    dryRun: z.boolean().default(true),
+    includeFamilies: z
+      .array(familyPattern)
+      .min(1, 'must list at least one pattern')
+      .max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`)
+      .default(['*'])
+      .meta({ description: 'Task-definition families cleaned up: names, with `*` matching any run of characters and `?` one character.' }),
+    excludeFamilies: z
+      .array(familyPattern)
+      .max(MAX_PATTERNS, `must list at most ${MAX_PATTERNS} patterns`)
+      .default([])
+      .meta({ description: 'Families never cleaned up, even when includeFamilies matches them; the same patterns.' }),
+    dryRun: z.boolean().default(true).meta({ description: 'Scheduled runs only plan and record unless this is false; an on-demand run may override it.' }),
   })
   .strict();
 

@@ -14,8 +14,11 @@ const serviceEntrySchema = z
   .object({
     cluster: ecsName.meta({ description: 'The ECS cluster the service runs in.' }),
     service: z.optional(ecsName).meta({ description: 'The ECS service name, when it differs from the key under `services`.' }),
-    deploy: z.optional(deployConfigSchema).meta({ description: 'Blue/green deploys on image push.' }),
-    scaling: z.optional(scalingConfigSchema).meta({ description: 'Step scaling from CloudWatch alarms.' }),
+    deploy: z.optional(deployConfigSchema).meta({
+      description:
+        'Blue/green deploys on image push: ECS task sets (the service uses the EXTERNAL deployment controller) behind two ALB target groups. Minutes may be fractions (0.5 = 30 s).',
+    }),
+    scaling: z.optional(scalingConfigSchema).meta({ description: 'Step scaling from CloudWatch alarms, with the semantics of Application Auto Scaling step policies.' }),
   })
   .strict();
 
@@ -33,7 +36,7 @@ const servicesSection: ConfigSection = {
         seen.set(id, name);
       }
     })
-    .meta({ description: 'The ECS services Harbormaster manages, keyed by the name the CLI knows them by.' }),
+    .meta({ description: 'The ECS services Harbormaster manages, keyed by the name the CLI knows them by; each cluster/service may be configured once.' }),
   entries: (value) =>
     Object.entries(value as Record<string, z.infer<typeof serviceEntrySchema>>).map(([name, { cluster, service, ...sections }]): ConfigEntry => {
       const config = { name, cluster, service: service ?? name, ...sections };
