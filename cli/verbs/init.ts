@@ -61,7 +61,8 @@ export function register(program: Command, cli: Cli): void {
         cli.io.err(`The starter does not pass \`harbormaster validate\` until its TODOs are done (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n`);
         for (const problem of problems) cli.io.err(`  ${formatProblem(shown, problem)}\n`);
       } else {
-        cli.io.err(`Next: review it, then \`harbormaster plan --file ${shown}\` and \`harbormaster apply --file ${shown}\`.\n`);
+        const fileOption = shown === DEFAULT_CONFIG_FILE ? '' : ` --file ${shown}`;
+        cli.io.err(`Next: ${written ? 'review it' : `save it as ${shown} (--output writes it) and review it`}, then \`harbormaster plan${fileOption}\` and \`harbormaster apply${fileOption}\`.\n`);
       }
     });
 }

@@ -397,8 +397,8 @@ export function appendStarter(text: string, starter: ServiceStarter, options: { 
       const first = commentStart(lines, keyLine, column(configured.key));
       merged = joinLines([...lines.slice(0, first), ...entry, ...lines.slice(blockEnd(lines, keyLine, column(configured.key)) + 1)], text);
     } else {
-      const last = entries.items.at(-1)?.key;
-      merged = joinLines(insertAfter(lines, blockEnd(lines, lineOf(last), column(last)), ['', ...entry]), text);
+      // After everything indented under `services:`, its last entry's trailing comments included.
+      merged = joinLines(insertAfter(lines, blockEnd(lines, lineOf(services.key), column(services.key)), ['', ...entry]), text);
     }
   } else {
     throw new StarterMergeError(isMap(services.value) ? 'its services section is a flow map ({ … }): make it a block map first' : 'its services section is not a map');
