@@ -56,8 +56,9 @@ export class ServiceFactsReader {
     const taskDefinitionArn = taskSets[0]?.taskDefinition ?? described.taskDefinition ?? '';
     const [containers, routes] = await Promise.all([this.containers(taskDefinitionArn), this.routes(loadBalancers.map((lb) => lb.targetGroupArn))]);
     return {
-      cluster,
-      service,
+      // Names, also when the caller passed ARNs (ECS takes both).
+      cluster: described.clusterArn ? described.clusterArn.slice(described.clusterArn.lastIndexOf('/') + 1) : cluster,
+      service: described.serviceName ?? service,
       serviceArn: described.serviceArn ?? '',
       deploymentController: described.deploymentController?.type ?? 'ECS',
       desiredCount: described.desiredCount ?? 0,
@@ -75,7 +76,7 @@ export class ServiceFactsReader {
       }
       throw error;
     });
-    const found = answer.services?.find((candidate) => candidate.serviceName === service);
+    const found = answer.services?.find((candidate) => candidate.serviceName === service || candidate.serviceArn === service);
     if (!found || found.status !== 'ACTIVE') {
       const gone = found ? ` (it is ${found.status?.toLowerCase()})` : '';
       throw new ServiceNotFoundError(`No active service ${service} in cluster ${cluster}${gone}`, 'service', await this.serviceNames(cluster));

@@ -49,9 +49,12 @@ export interface RouteFact {
   forwardsTo: string[];
 }
 
+/** What the operator must do (a TODO, also written as a comment on its field) or should check. */
 export interface StarterNote {
   kind: 'todo' | 'warning';
   message: string;
+  /** The field a TODO is about, below the service entry (`deploy.image.repository`). */
+  path?: string;
 }
 
 /** The starter as values and comments, before it is rendered. */
@@ -69,7 +72,7 @@ export interface ServiceStarter {
 }
 
 /** A field the facts could not fill: `harbormaster validate` refuses it, pointing at its line. */
-export const TODO = 'TODO';
+const TODO = 'TODO';
 
 const DEFAULT_STRATEGY = { type: 'canary', percent: 10, bakeMinutes: 5 } as const;
 
@@ -115,7 +118,13 @@ export function chooseImage(facts: Pick<ServiceFacts, 'containers' | 'loadBalanc
     return {
       containers: [],
       skipped: parsed.map(({ container }) => ({ container, reason: 'not an ECR image' })),
-      notes: [{ kind: 'todo', message: 'no container runs an image from ECR: push the image to an ECR repository, point the task definition at it, and set deploy.image.repository and deploy.image.containers' }],
+      notes: [
+        {
+          kind: 'todo',
+          path: 'deploy.image.repository',
+          message: `no container runs an image from ECR (${parsed.map(({ container }) => `${container.name}: ${container.image}`).join(', ') || 'the task definition has none'}): push the image to an ECR repository, point the task definition at it, and set deploy.image.repository and deploy.image.containers`,
+        },
+      ],
     };
   }
   const chosen = source.image;
@@ -170,9 +179,17 @@ export function chooseRoutes(facts: Pick<ServiceFacts, 'loadBalancers' | 'routes
   const unshifted = forwarding.filter((route) => route !== production && route !== test);
   const notes: StarterNote[] = [];
   if (serviceGroups.length === 0) {
-    notes.push({ kind: 'todo', message: 'the service has no load balancer: blue/green needs an ALB listener forwarding to two target groups; set deploy.loadBalancer.production and deploy.loadBalancer.targetGroupArns' });
+    notes.push({
+      kind: 'todo',
+      path: 'deploy.loadBalancer.production',
+      message: 'the service has no load balancer: blue/green needs an ALB listener forwarding to two target groups; set deploy.loadBalancer.production and deploy.loadBalancer.targetGroupArns',
+    });
   } else if (!production) {
-    notes.push({ kind: 'todo', message: `no listener or rule forwards to ${serviceGroups.map(resourceName).join(', ')}: set deploy.loadBalancer.production to the listener (and rule) that serves the service` });
+    notes.push({
+      kind: 'todo',
+      path: 'deploy.loadBalancer.production',
+      message: `no listener or rule forwards to ${serviceGroups.map(resourceName).join(', ')}: set deploy.loadBalancer.production to the listener (and rule) that serves the service`,
+    });
   }
   for (const route of unshifted) {
     notes.push({
@@ -187,6 +204,7 @@ export function chooseRoutes(facts: Pick<ServiceFacts, 'loadBalancers' | 'routes
   if (blue && !green) {
     notes.push({
       kind: 'todo',
+      path: 'deploy.loadBalancer.targetGroupArns',
       message: `blue/green needs a second, idle target group: create one like ${resourceName(blue)} (same protocol, port, VPC and health check), add it with weight 0 to the production route's forward action (ECS registers tasks only with a target group a load balancer uses), and add its ARN to deploy.loadBalancer.targetGroupArns`,
     });
   }
@@ -211,11 +229,10 @@ function isStandardPort(port: number | undefined): boolean {
   return port === 80 || port === 443;
 }
 
-export function describeRoute(route: RouteFact): string {
+function describeRoute(route: RouteFact): string {
   const listener = `the ${[route.protocol, route.port].filter((part) => part !== undefined).join(':') || 'listener'} listener of ${loadBalancerName(route.listenerArn)}`;
   if (!route.rule) return `${listener} (its default action)`;
-  const conditions = route.rule.conditions.length > 0 ? `: ${route.rule.conditions.join('; ')}` : '';
-  return `rule ${route.rule.priority} of ${listener} (${conditions.slice(2) || 'no conditions'})`;
+  return `rule ${route.rule.priority} of ${listener} (${route.rule.conditions.join('; ') || 'no conditions'})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,63 +241,55 @@ export function describeRoute(route: RouteFact): string {
 export function planStarter(facts: ServiceFacts): ServiceStarter {
   const image = chooseImage(facts);
   const routes = chooseRoutes(facts);
-  const comments = new Map<string, string>();
-  const notes: StarterNote[] = [];
-  const external = facts.deploymentController === 'EXTERNAL';
-  if (!external) notes.push({ kind: 'warning', message: controllerAdvice(facts) });
-  notes.push(...image.notes, ...routes.notes);
-
-  comments.set('', `${facts.cluster}/${facts.service}, as \`harbormaster init\` read it from ECS and ELB. The key is what the CLI calls the service (the ECS service name unless \`service:\` says otherwise).`);
-  comments.set('cluster', 'The ECS cluster the service runs in.');
-  comments.set(
-    'deploy',
-    [
-      ...(external ? [] : [`TODO: ${controllerAdvice(facts)}`]),
-      'Blue/green deploys on image push: each push brings green up as a new task set on the idle target group, moves traffic by the strategy, and rolls back when a rollback alarm goes to ALARM.',
-    ].join('\n'),
-  );
-
-  const source = image.source;
-  comments.set(
-    'deploy.image.repository',
-    source
-      ? `The ECR repository whose pushes deploy this service: ${source.name} runs ${source.image}.`
-      : `TODO: no container runs an image from ECR (${facts.containers.map((container) => `${container.name}: ${container.image}`).join(', ') || 'no containers'}): name the ECR repository the service's image is pushed to.`,
-  );
-  comments.set('deploy.image.tagPattern', 'Which pushed tags deploy: * matches any run of characters, so "*" deploys every push; "v*" only tags starting with v.');
-  comments.set(
-    'deploy.image.containers',
-    [
-      `Containers whose image a push replaces; every other field of the task definition (${resourceName(facts.taskDefinitionArn)}) is kept.`,
-      ...image.skipped.map(({ container, reason }) => `Not listed: ${container.name} runs ${container.image}, ${reason}; pushes leave it as it is.`),
-      ...(image.containers.length === 0 ? ['TODO: name the containers that run the repository\'s image.'] : []),
-    ].join('\n'),
-  );
-  comments.set('deploy.strategy', 'A default to adapt: 10 % of production traffic to green, a 5-minute bake, then all of it.\nThe others: { type: all-at-once }, { type: linear, stepPercent: 20, intervalMinutes: 2 }.');
-  comments.set(
-    'deploy.loadBalancer.production',
-    routes.production
-      ? `The route whose forward action carries the weights: ${describeRoute(routes.production)}.${routes.unshifted.length > 0 ? `\nNot shifted, though they also forward to the service's target groups: ${routes.unshifted.map(describeRoute).join('; ')}.` : ''}`
-      : 'TODO: the listener (and rule) that serves the service\'s production traffic: no listener forwards to its target groups.',
-  );
-  if (routes.test) comments.set('deploy.loadBalancer.test', `Green gets all of this route's traffic before production moves, for checks (preTrafficHook): ${describeRoute(routes.test)}. Remove it if it serves production traffic.`);
+  const notes: StarterNote[] = [
+    ...(facts.deploymentController === 'EXTERNAL' ? [] : [{ kind: 'todo' as const, path: 'deploy', message: controllerAdvice(facts) }]),
+    ...image.notes,
+    ...routes.notes,
+  ];
   const [blue, green] = routes.targetGroupArns;
-  comments.set(
-    'deploy.loadBalancer.targetGroupArns',
+  const explanations: Array<[string, string | undefined]> = [
+    ['', `${facts.cluster}/${facts.service}, as \`harbormaster init\` read it from ECS and ELB. The key is the name the CLI knows it by; it is the ECS service name unless a \`service:\` field names another.`],
+    ['cluster', 'The ECS cluster the service runs in.'],
+    ['deploy', 'Blue/green deploys on image push: each push brings green up as a new task set on the idle target group, moves traffic by the strategy, and rolls back when a rollback alarm goes to ALARM.'],
+    ['deploy.image.repository', image.source && `The ECR repository whose pushes deploy this service: ${image.source.name} runs ${image.source.image}.`],
+    ['deploy.image.tagPattern', 'Which pushed tags deploy: * matches any run of characters, so "*" deploys every push; "v*" only tags starting with v.'],
     [
-      'Blue serves on one while green comes up on the other, idle one; they swap at every deploy.',
-      ...(blue && green ? [`Today ${resourceName(blue)} serves (ECS registers the service's tasks with it) and ${resourceName(green)} is idle.`] : []),
-      ...(blue && !green ? [`TODO: blue/green needs a second, idle target group: create one like ${resourceName(blue)}, add it with weight 0 to the production route's forward action, and add its ARN here.`] : []),
-      ...(!blue ? ['TODO: the two target groups (blue and green) the production route forwards to.'] : []),
-    ].join('\n'),
+      'deploy.image.containers',
+      [
+        `Containers whose image a push replaces; every other field of the task definition (${resourceName(facts.taskDefinitionArn)}) is kept.`,
+        ...(image.source ? image.skipped.map(({ container, reason }) => `Not listed: ${container.name} runs ${container.image}, ${reason}; pushes leave it as it is.`) : []),
+      ].join('\n'),
+    ],
+    ['deploy.strategy', 'A default to adapt: 10 % of production traffic to green, a 5-minute bake, then all of it.\nThe others: { type: all-at-once }, { type: linear, stepPercent: 20, intervalMinutes: 2 }.'],
+    [
+      'deploy.loadBalancer.production',
+      routes.production &&
+        [
+          `The route whose forward action carries the weights: ${describeRoute(routes.production)}.`,
+          ...(routes.unshifted.length > 0 ? [`Not shifted, though they also forward to the service's target groups: ${routes.unshifted.map(describeRoute).join('; ')}.`] : []),
+        ].join('\n'),
+    ],
+    ['deploy.loadBalancer.test', routes.test && `Green gets all of this route's traffic before production moves, for checks (preTrafficHook): ${describeRoute(routes.test)}. Remove it if it serves production traffic.`],
+    [
+      'deploy.loadBalancer.targetGroupArns',
+      [
+        'Blue serves on one while green comes up on the other, idle one; they swap at every deploy.',
+        ...(blue && green ? [`Today ${resourceName(blue)} serves (ECS registers the service's tasks with it) and ${resourceName(green)} is idle.`] : []),
+      ].join('\n'),
+    ],
+    [
+      'deploy.rollbackAlarms',
+      `CloudWatch alarms (metric or composite) that roll a deploy back when any is in ALARM:\ne.g. [${facts.service}-5xx, ${facts.service}-latency].\nAlso optional: finalBakeMinutes, manualApproval, preTrafficHook, notify; the schema describes each.`,
+    ],
+  ];
+  // Each field's TODOs come first, then what the field means.
+  const comments = new Map(
+    explanations.map(([path, explanation]) => [
+      path,
+      [...notes.filter((note) => note.kind === 'todo' && note.path === path).map((note) => `TODO: ${note.message}`), ...(explanation ? [explanation] : [])].join('\n'),
+    ]),
   );
-  comments.set('deploy.rollbackAlarms', `CloudWatch alarms (metric or composite) that roll a deploy back when any is in ALARM:\ne.g. [${facts.service}-5xx, ${facts.service}-latency].\nAlso optional: finalBakeMinutes, manualApproval, preTrafficHook, notify; the schema describes each.`);
 
-  const loadBalancer = {
-    production: routes.production ? routeValue(routes.production) : { listenerArn: TODO },
-    ...(routes.test ? { test: routeValue(routes.test) } : {}),
-    targetGroupArns: (routes.targetGroupArns.length > 0 ? routes.targetGroupArns : [TODO]) as [string, string],
-  };
   return {
     name: facts.service,
     cluster: facts.cluster,
@@ -290,7 +299,12 @@ export function planStarter(facts: ServiceFacts): ServiceStarter {
       deploy: {
         image: { repository: image.repository ?? TODO, tagPattern: '*', containers: image.containers.length > 0 ? image.containers : [TODO] },
         strategy: { ...DEFAULT_STRATEGY },
-        loadBalancer,
+        loadBalancer: {
+          production: routes.production ? routeValue(routes.production) : { listenerArn: TODO },
+          ...(routes.test ? { test: routeValue(routes.test) } : {}),
+          // Fewer than two is a TODO the schema refuses.
+          targetGroupArns: (routes.targetGroupArns.length > 0 ? routes.targetGroupArns : [TODO]) as [string, string],
+        },
         rollbackAlarms: [],
       },
     },
@@ -305,7 +319,7 @@ function routeValue(route: RouteFact): { listenerArn: string; ruleArn?: string }
 }
 
 /** Why a service without the EXTERNAL deployment controller cannot deploy yet, and the way out. */
-export function controllerAdvice(facts: Pick<ServiceFacts, 'cluster' | 'service' | 'deploymentController'>): string {
+function controllerAdvice(facts: Pick<ServiceFacts, 'cluster' | 'service' | 'deploymentController'>): string {
   return [
     `${facts.cluster}/${facts.service} uses the ${facts.deploymentController} deployment controller, and Harbormaster's blue/green deploys need the EXTERNAL one (they run task sets), so every deploy of it would fail until it is migrated.`,
     `To migrate: create a service with \`--deployment-controller type=EXTERNAL\` (same cluster, desired count and networking), create a task set of ${facts.service}'s task definition registered with its target group and make it primary (CreateTaskSet, UpdateServicePrimaryTaskSet), move traffic to it, delete the old service, and run \`harbormaster init\` for the new one.`,
@@ -339,7 +353,7 @@ function scalingExample(facts: Pick<ServiceFacts, 'service' | 'desiredCount'>): 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering
 
-export const SCHEMA_COMMENT_PREFIX = 'yaml-language-server: $schema=';
+const SCHEMA_COMMENT_PREFIX = 'yaml-language-server: $schema=';
 
 /** A new harbormaster.yml holding the one service. */
 export function starterText(starter: ServiceStarter, options: { schemaLocation: string }): string {
@@ -523,7 +537,7 @@ function arnParts(arn: string): [string | undefined, string | undefined] {
 }
 
 /** `targetgroup/web-blue/73e2…` → web-blue; `task-definition/web:3` → web:3. */
-export function resourceName(arn: string): string {
+function resourceName(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
   const segments = resource.split('/');
   return segments[1] ?? resource ?? arn;

@@ -27,8 +27,8 @@ const starterOfSample = (loadBalancer: string) => `# yaml-language-server: $sche
 # \`harbormaster plan\`, store it with \`harbormaster apply\`.
 
 services:
-  # web-cluster/web, as \`harbormaster init\` read it from ECS and ELB. The key is what the CLI calls the
-  # service (the ECS service name unless \`service:\` says otherwise).
+  # web-cluster/web, as \`harbormaster init\` read it from ECS and ELB. The key is the name the CLI knows
+  # it by; it is the ECS service name unless a \`service:\` field names another.
   web:
     # The ECS cluster the service runs in.
     cluster: web-cluster
@@ -143,7 +143,7 @@ describe('harbormaster init on the local AWS', () => {
     const init = await runCli(['init', '--cluster', web.cluster, '--service', 'rolling']);
     assert.equal(init.code, 0, init.stderr);
     assert.match(init.stdout, /\n {4}# TODO: web-cluster\/rolling uses the ECS deployment controller, and Harbormaster's blue\/green deploys\n {4}# need the EXTERNAL one/);
-    assert.match(init.stderr, /^warning: web-cluster\/rolling uses the ECS deployment controller, .* To migrate: create a service with `--deployment-controller type=EXTERNAL`/m);
+    assert.match(init.stderr, /^TODO: web-cluster\/rolling uses the ECS deployment controller, .* To migrate: create a service with `--deployment-controller type=EXTERNAL`/m);
     assert.match(normalise(init.stdout, web), /targetGroupArns:\n {10}- <blue>\n {10}- <green>\n/, 'green is the idle target group its listener forwards to');
     await assertValidates(init.stdout);
   });
