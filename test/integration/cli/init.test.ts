@@ -93,6 +93,8 @@ describe('harbormaster init on the local AWS', () => {
     );
     assert.equal(init.stderr, 'Next: save it as harbormaster.yml (--output writes it) and review it, then `harbormaster plan` and `harbormaster apply`.\n');
     await assertValidates(init.stdout);
+    const byArn = await runCli(['init', '--cluster', 'arn:aws:ecs:us-east-1:123456789012:cluster/web-cluster', '--service', 'arn:aws:ecs:us-east-1:123456789012:service/web-cluster/web']);
+    assert.equal(byArn.stdout, init.stdout, 'ARNs name the same service');
   });
 
   it('takes the listener rule for production and the second listener for pre-traffic checks', async () => {
