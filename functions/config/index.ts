@@ -8,3 +8,5 @@ export { readConfigText, formatProblem, type ConfigProblem, type ConfigFileResul
 export { CONFIG_SECTIONS, stageConfigSchema, type DeclaredEntries } from './stage-config.ts';
 export { ConfigSync, configStores, type SectionStore, type AppliedChange } from './app/config-sync.ts';
 export type { ConfigPlan, EntryChange, FieldChange, StoredEntry } from './domain/config-plan.ts';
+/** `harbormaster init`: what ECS and ELB say of an existing service (domain/starter-config.ts makes the starter). */
+export { ServiceFactsReader, ServiceNotFoundError } from './adapters/service-facts.ts';
