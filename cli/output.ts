@@ -10,8 +10,9 @@ export interface Io {
   err(text: string): void;
   /** Whether stdout is a terminal: colour and redrawn views only then. */
   isTTY: boolean;
-  /** Terminal width, for redrawn views. */
+  /** Terminal width and height, for redrawn views. */
   columns?: number;
+  rows?: number;
 }
 
 export function processIo(): Io {
@@ -20,6 +21,7 @@ export function processIo(): Io {
     err: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns,
+    rows: process.stdout.rows,
   };
 }
 

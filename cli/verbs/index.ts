@@ -1,8 +1,10 @@
 import type { Verb } from '../program.ts';
 import { register as apply } from './apply.ts';
+import { register as deploys } from './deploys.ts';
 import { register as init } from './init.ts';
 import { register as plan } from './plan.ts';
+import { register as status } from './status.ts';
 import { register as validate } from './validate.ts';
 
 /** Every verb, in the order `harbormaster --help` lists them. */
-export const VERBS: Verb[] = [init, validate, plan, apply];
+export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys];

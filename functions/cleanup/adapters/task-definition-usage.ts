@@ -3,7 +3,7 @@ import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type
 import { GetScheduleCommand, paginateListSchedules, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { callAws, collectPages, pagesOf } from '../../kernel/aws/calls.ts';
 import { inBatches, parseTaskDefinitionReference, type RevisionUsage, type UsageKind } from '../domain/revision-cleanup.ts';
-import { inParallel } from './concurrency.ts';
+import { inParallel } from '../../kernel/concurrency.ts';
 
 export interface UsageClients {
   ecs: ECSClient;

@@ -10,7 +10,7 @@ import type { EcsFailure } from '../domain/cleanup-outcome.ts';
 import { AwsCallError, EcsThrottledError } from '../../kernel/errors.ts';
 import { callAws, collectPages } from '../../kernel/aws/calls.ts';
 import { DELETE_BATCH_SIZE, inBatches, parseTaskDefinitionReference, type RevisionInfo, type RevisionStatus } from '../domain/revision-cleanup.ts';
-import { inParallel } from './concurrency.ts';
+import { inParallel } from '../../kernel/concurrency.ts';
 
 export interface ListedRevision {
   revision: number;

@@ -134,6 +134,9 @@ export class BlueGreenWorkflow {
       production: context.production,
       test: context.test,
       plan: describeDeployPlan(steps),
+      // What status and history show: the strategy as deployed (the configuration may change later) and each step.
+      strategy: config.strategy,
+      planSteps: steps.map(({ kind, name, greenWeight, seconds }) => ({ kind, name, greenWeight, seconds })),
       notify: config.notify,
     });
     await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.prepare, {

@@ -4,7 +4,8 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import type { ScalingActivity } from '../domain/scaling-activity.ts';
 import type { ScalingCooldowns } from '../domain/step-scaling.ts';
-import { notificationItem } from '../../kernel/store/state-items.ts';
+import { notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
+import { queryIndexItems } from '../../kernel/store/index-query.ts';
 import { scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
@@ -42,6 +43,17 @@ export class ScalingStore {
 
   async getActivity(activity: Pick<ScalingActivity, 'cluster' | 'service' | 'evaluatedAt' | 'alarmName'>): Promise<ScalingActivity | undefined> {
     return (await this.get(scalingActivityKey(activity))) as ScalingActivity | undefined;
+  }
+
+  /** The service's newest activity (what status shows as its last scaling action), if any is kept. */
+  async latestActivity(cluster: string, service: string): Promise<ScalingActivity | undefined> {
+    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: 'SCALING#', newestFirst: true, limit: 1 } as const;
+    try {
+      const [newest] = await queryIndexItems(this.client, this.tables.state, query);
+      return newest as ScalingActivity | undefined;
+    } catch (error) {
+      throw new StateStoreError(`Could not read the scaling history of ${cluster}/${service}`, { cause: error });
+    }
   }
 
   /**
