@@ -222,7 +222,7 @@ describe('unlock', () => {
     assert.equal(done.done, true);
     assert.equal((await deployments(stack).getDeployment(target.cluster, target.service, request.deploymentId))?.status, 'FAILED');
     assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined);
-    assert.deepEqual(await controls(stack, target).unlock(target), { done: false, lines: ['No deploy lock is held on web-cluster/web: nothing to release'] });
+    assert.deepEqual(await controls(stack, target).unlock(target), { done: false, outcome: 'no-lock', lines: ['No deploy lock is held on web-cluster/web: nothing to release'] });
 
     await assertNextPushDeploys(target);
   });
