@@ -139,7 +139,7 @@ export class DeployControls {
     const wait = parkedWaitOf(stored);
     if (wait?.kind !== 'approval') {
       const approved = typeof stored['approvedAt'] === 'string' ? ` (approved at ${stored['approvedAt']})` : '';
-      throw new DeployControlError(`${name} is not waiting for approval: it ${describeDeploymentNow(stored)}${approved}`);
+      throw new DeployControlError(`${sentence(name)} is not waiting for approval: it ${describeDeploymentNow(stored)}${approved}`);
     }
     const since = wait.registeredAt ? ` since ${wait.registeredAt}` : '';
     if (target.dryRun) return { message: `Would approve ${name}, waiting for approval${since}: it would then move production traffic to green` };
@@ -156,10 +156,10 @@ export class DeployControls {
   async promote(target: ServiceRef & { deploymentId: string; full?: boolean; dryRun?: boolean }): Promise<PromoteAnswer> {
     const stored = await this.requireDeployment(target);
     const name = deploymentName(target);
-    if (isEnded(stored.status)) throw new DeployControlError(`${name} ${describeDeploymentNow(stored)}: nothing to promote`);
+    if (isEnded(stored.status)) throw new DeployControlError(`${sentence(name)} ${describeDeploymentNow(stored)}: nothing to promote`);
     if (target.full) {
       const effect = 'skip every remaining bake and pass its approval gate (green and the rollback alarms are still checked once per step)';
-      if (target.dryRun) return { skipped: 'remaining-waits', message: `Would ${effect} of ${name}, which ${describeDeploymentNow(stored)}` };
+      if (target.dryRun) return { skipped: 'remaining-waits', message: `Would make ${name}, which ${describeDeploymentNow(stored)}, ${effect}` };
       await this.fastTrack(target);
       return { skipped: 'remaining-waits', message: `Promoted ${name} fully: it will ${effect}` };
     }
@@ -170,7 +170,7 @@ export class DeployControls {
     }
     if (!wait || !isBake(wait)) {
       throw new DeployControlError(
-        `${name} has no bake or approval wait to end now: it ${describeDeploymentNow(stored)}. A plain promote ends the current bake or the approval gate; promote --full skips every remaining bake`,
+        `${sentence(name)} has no bake or approval wait to end now: it ${describeDeploymentNow(stored)}. A plain promote ends the current bake or the approval gate; promote --full skips every remaining bake`,
       );
     }
     const later = 'later steps bake as planned (promote --full skips them too)';
@@ -191,7 +191,7 @@ export class DeployControls {
     const ended = (deployment: Record<string, unknown> | undefined) => ({
       outcome: 'already-ended' as const,
       status: String(deployment?.['status']),
-      message: `${name} already ended ${String(deployment?.['status'])}${deployment?.['endedAt'] ? ` at ${String(deployment['endedAt'])}` : ''}: nothing to abort`,
+      message: `${sentence(name)} already ended ${String(deployment?.['status'])}${deployment?.['endedAt'] ? ` at ${String(deployment['endedAt'])}` : ''}: nothing to abort`,
     });
     if (isEnded(stored.status)) return ended(stored);
     const execution = await this.deps.reconciler.executionOf(stored);
@@ -199,7 +199,7 @@ export class DeployControls {
       return {
         outcome: 'already-ended',
         status: stored.status,
-        message: `${name} is recorded ${stored.status}, but its execution already ended (${execution.status}): nothing to abort. The execution reconciler records how it ended; \`unlock\` does it now.`,
+        message: `${sentence(name)} is recorded ${stored.status}, but its execution already ended (${execution.status}): nothing to abort. The execution reconciler records how it ended; \`unlock\` does it now.`,
       };
     }
     if (target.dryRun) {
@@ -214,7 +214,7 @@ export class DeployControls {
     }
     await this.resumeWaitOf(target, (token) => this.tokens.fail(token, new DeploymentAbortedError('An operator aborted the deployment')));
     const notStarted = execution.status === 'NOT_STARTED' ? ' (its execution has not started yet; if it never does, `unlock` releases the lock)' : '';
-    return { outcome: 'requested', status: stored.status, message: `Abort requested: ${name} rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check${notStarted}` };
+    return { outcome: 'requested', status: stored.status, message: `Abort requested: ${sentence(name)} rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check${notStarted}` };
   }
 
   /**
@@ -331,7 +331,7 @@ export class DeployControls {
 
   private async requireDeployment(target: ServiceRef & { deploymentId: string }): Promise<StoredDeployment> {
     const stored = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-    if (!stored) throw new DeployControlError(`${deploymentName(target)} does not exist`);
+    if (!stored) throw new DeployControlError(`${sentence(deploymentName(target))} does not exist`);
     return stored;
   }
 
@@ -368,8 +368,13 @@ export class DeployControls {
   }
 }
 
+/** `deployment <id> of <cluster>/<service>`, for the middle of a sentence (sentence() starts one with it). */
 function deploymentName(target: ServiceRef & { deploymentId: string }): string {
-  return `Deployment ${target.deploymentId} of ${target.cluster}/${target.service}`;
+  return `deployment ${target.deploymentId} of ${target.cluster}/${target.service}`;
+}
+
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function requirePinned(image: string): void {

@@ -33,8 +33,9 @@ export function isBake(wait: Pick<ParkedWait, 'kind'>): boolean {
 }
 
 /**
- * A phrase that follows "it": "is baking at step traffic-50 (green 50 %) since …", "ended ROLLED_BACK at …: …".
- * `since: false` leaves the times out, so the phrase changes only when the deployment moves on.
+ * A phrase that follows "it": "is baking at step traffic-50 (green 50 %)", "ended ROLLED_BACK at …: …".
+ * `since: false` leaves the times out, so the phrase changes only when the deployment moves on. Only the approval
+ * gate says since when: it is one wait, while bakes and green coming up wait again after each check.
  */
 export function describeDeploymentNow(deployment: Record<string, unknown>, options: { since?: boolean } = {}): string {
   const withTimes = options.since !== false;
@@ -50,9 +51,9 @@ export function describeDeploymentNow(deployment: Record<string, unknown>, optio
   if (wait) {
     const since = withTimes && wait.registeredAt ? ` since ${wait.registeredAt}` : '';
     if (wait.kind === 'approval') return `is waiting for approval${since}`;
-    if (wait.kind === 'stabilize') return `is waiting for green's tasks to run (step ${wait.step})${since}`;
-    if (isBake(wait)) return `is baking at step ${wait.step}${green}${since}`;
-    return `is waiting at step ${wait.step}${since}`;
+    if (wait.kind === 'stabilize') return `is waiting for green's tasks to run (step ${wait.step})`;
+    if (isBake(wait)) return `is baking at step ${wait.step}${green}`;
+    return `is waiting at step ${wait.step}`;
   }
   const step = deployment['currentStep'];
   return typeof step === 'string' ? `is at step ${step}${green}` : 'is preparing the green revision';

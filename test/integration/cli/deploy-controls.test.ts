@@ -189,7 +189,7 @@ describe('harbormaster approve / abort', () => {
 
     const [dry] = await dryRuns(target, ['approve', 'web']);
     assert.equal(dry?.code, 0, dry?.stderr);
-    assert.match(dry?.stdout ?? '', new RegExp(`^Dry run: nothing is changed\\.\nWould approve Deployment ${deploymentId} of web-cluster/web, waiting for approval since .+: it would then move production traffic to green\n$`));
+    assert.match(dry?.stdout ?? '', new RegExp(`^Dry run: nothing is changed\\.\nWould approve deployment ${deploymentId} of web-cluster/web, waiting for approval since .+: it would then move production traffic to green\n$`));
 
     const approved = json(await harbormaster('approve', 'web', '--json', '--wait'));
     assert.deepEqual({ ...approved, result: { ...(approved['result'] as object), endedAt: '<time>' } }, {
@@ -198,7 +198,7 @@ describe('harbormaster approve / abort', () => {
       dryRun: false,
       outcome: 'approved',
       deploymentId,
-      message: `Approved Deployment ${deploymentId} of web-cluster/web: it goes on to move production traffic to green`,
+      message: `Approved deployment ${deploymentId} of web-cluster/web: it goes on to move production traffic to green`,
       result: { status: 'SUCCEEDED', timedOut: false, endedAt: '<time>' },
     });
     const deployment = await newestDeployment(target);
@@ -224,7 +224,7 @@ describe('harbormaster approve / abort', () => {
     assert.match(
       refused.stderr,
       new RegExp(
-        `^Error: Deployment ${deploymentId} of web-cluster/web is not waiting for approval: it is baking at step traffic-50 \\(green 50 %\\) since \\S+\n  See where it is with \`harbormaster status web\`; approve once it waits at the approval gate \\(only deploys with manualApproval have one\\)\\.\n$`,
+        `^Error: Deployment ${deploymentId} of web-cluster/web is not waiting for approval: it is baking at step traffic-50 \\(green 50 %\\)\n  See where it is with \`harbormaster status web\`; approve once it waits at the approval gate \\(only deploys with manualApproval have one\\)\\.\n$`,
       ),
     );
     assert.equal((await harbormaster('approve', 'web', '--dry-run')).code, 1, 'a dry run refuses as the real one would');
@@ -239,7 +239,7 @@ describe('harbormaster approve / abort', () => {
     assert.deepEqual(await productionWeights(target), { blue: 50, green: 50 });
 
     const [dry] = await dryRuns(target, ['abort', 'web']);
-    assert.match(dry?.stdout ?? '', new RegExp(`Would ask Deployment ${deploymentId} of web-cluster/web, which is baking at step traffic-50 \\(green 50 %\\) since \\S+, to roll back at once, as it waits\n$`));
+    assert.match(dry?.stdout ?? '', new RegExp(`Would ask deployment ${deploymentId} of web-cluster/web, which is baking at step traffic-50 \\(green 50 %\\), to roll back at once, as it waits\n$`));
 
     const aborted = await harbormaster('abort', 'web', '--wait');
     assert.equal(aborted.code, 0, aborted.stderr);
@@ -271,7 +271,10 @@ describe('harbormaster promote', () => {
     const deploymentId = await parkedIn(stack, target, 'traffic-50');
 
     const [dry] = await dryRuns(target, ['promote', 'web', '--full']);
-    assert.match(dry?.stdout ?? '', /Would skip every remaining bake and pass its approval gate/);
+    assert.match(
+      dry?.stdout ?? '',
+      new RegExp(`^Dry run: nothing is changed\\.\nWould make deployment ${deploymentId} of web-cluster/web, which is baking at step traffic-50 \\(green 50 %\\), skip every remaining bake and pass its approval gate \\(green and the rollback alarms are still checked once per step\\)\n$`),
+    );
 
     const promoted = json(await harbormaster('promote', 'web', '--full', '--json', '--wait'));
     assert.deepEqual([promoted['outcome'], promoted['skipped'], (promoted['result'] as { status: string }).status], ['promoted', 'remaining-waits', 'SUCCEEDED']);
@@ -287,7 +290,7 @@ describe('harbormaster promote', () => {
     const deploymentId = await parkedIn(stack, target, 'traffic-50');
 
     const [dry] = await dryRuns(target, ['promote', 'web']);
-    assert.match(dry?.stdout ?? '', new RegExp(`Would end the bake of step traffic-50 of Deployment ${deploymentId} of web-cluster/web now; later steps bake as planned`));
+    assert.match(dry?.stdout ?? '', new RegExp(`Would end the bake of step traffic-50 of deployment ${deploymentId} of web-cluster/web now; later steps bake as planned`));
     const first = json(await harbormaster('--json', 'promote', 'web'));
     assert.deepEqual([first['outcome'], first['skipped'], first['step']], ['promoted', 'bake', 'traffic-50']);
     await parkedIn(stack, target, 'promote');

@@ -13,10 +13,10 @@ describe('describeDeploymentNow', () => {
   const cases: Array<[string, Record<string, unknown>, string, string?]> = [
     ['a deployment not begun', { status: 'STARTING' }, 'is starting (its execution has not begun)'],
     ['one preparing', { status: 'IN_PROGRESS' }, 'is preparing the green revision'],
-    ['green coming up', parked('stabilize', 'green-stable', { greenWeight: 0 }), `is waiting for green's tasks to run (step green-stable) since ${SINCE}`, "is waiting for green's tasks to run (step green-stable)"],
+    ['green coming up', parked('stabilize', 'green-stable', { greenWeight: 0 }), "is waiting for green's tasks to run (step green-stable)"],
     ['the approval gate', parked('approval', 'approval'), `is waiting for approval since ${SINCE}`, 'is waiting for approval'],
-    ['a canary bake', parked('shift', 'traffic-25', { greenWeight: 25 }), `is baking at step traffic-25 (green 25 %) since ${SINCE}`, 'is baking at step traffic-25 (green 25 %)'],
-    ['the final bake', parked('promote', 'promote', { greenWeight: 100 }), `is baking at step promote (green 100 %) since ${SINCE}`],
+    ['a canary bake', parked('shift', 'traffic-25', { greenWeight: 25 }), 'is baking at step traffic-25 (green 25 %)'],
+    ['the final bake', parked('promote', 'promote', { greenWeight: 100 }), 'is baking at step promote (green 100 %)'],
     ['between waits', { status: 'IN_PROGRESS', currentStep: 'traffic-100', greenWeight: 100, wait: null }, 'is at step traffic-100 (green 100 %)'],
     ['an ended one, with the reason', { status: 'ROLLED_BACK', endedAt: SINCE, reason: 'DeploymentAbortedError: An operator aborted the deployment', wait: { taskToken: 'stale', kind: 'shift', step: 'traffic-25' } }, `ended ROLLED_BACK at ${SINCE}: DeploymentAbortedError: An operator aborted the deployment`, 'ended ROLLED_BACK: DeploymentAbortedError: An operator aborted the deployment'],
     ['a success', { status: 'SUCCEEDED', endedAt: SINCE }, `ended SUCCEEDED at ${SINCE}`],
