@@ -25,6 +25,8 @@ import { explainAwsError, type Session } from './session.ts';
  */
 
 export const SERVICE_ARGUMENT = 'its name in harbormaster.yml, cluster/service, or the ECS service name';
+/** A deploy request's outcome as the verbs report it: a retried start (`restart`) is a start. */
+export const REQUEST_OUTCOMES = { acquired: 'started', restart: 'started', queued: 'queued', duplicate: 'duplicate', superseded: 'superseded' } as const;
 /** How often `--wait` reads the deployment: each read is one DynamoDB GetItem. */
 const POLL_MILLISECONDS = 2000;
 
@@ -61,10 +63,16 @@ export interface ControlOptions {
 }
 
 /** A control verb: SERVICE, --deployment (default: the running one) and --dry-run. */
-export function controlCommand(program: Command, name: string, description: string, deploymentHelp = 'the deployment to act on (default: the one running now, which holds the deploy lock)'): Command {
+export function controlCommand(
+  program: Command,
+  name: string,
+  text: { summary: string; description: string },
+  deploymentHelp = 'the deployment to act on (default: the one running now, which holds the deploy lock)',
+): Command {
   return program
     .command(name)
-    .description(description)
+    .summary(text.summary)
+    .description(text.description)
     .argument('<service>', SERVICE_ARGUMENT)
     .option('--deployment <id>', deploymentHelp)
     .option('--dry-run', 'say what it would do, with the same checks; change nothing');
@@ -135,8 +143,7 @@ export async function deliver(
   const { wait } = options;
   if (wait?.wait && ok && report.deploymentId !== undefined) {
     const deploymentId = report.deploymentId;
-    if (!json) cli.io.out(`Waiting for deployment ${deploymentId} to end (Ctrl-C stops the waiting, not the deployment):
-`);
+    if (!json) cli.io.out(`Waiting for deployment ${deploymentId} to end (Ctrl-C stops the waiting, not the deployment):\n`);
     const result = await waitForDeployment(cli, target, deploymentId, {
       ...(wait.timeout !== undefined ? { timeoutSeconds: wait.timeout } : {}),
       onProgress: (line, deployment) => {
@@ -152,7 +159,7 @@ export async function deliver(
       ...(typeof ended?.['endedAt'] === 'string' && !result.timedOut ? { endedAt: ended['endedAt'] } : {}),
       ...(typeof ended?.['reason'] === 'string' && !result.timedOut ? { reason: ended['reason'] } : {}),
     } satisfies WaitReport;
-    const succeeded = wait.expect.includes(result.status as DeploymentOutcome);
+    const succeeded = wait.expect.some((status) => status === result.status);
     if (!json) cli.io.out(renderWaitEnd(deploymentId, report.result, succeeded, colours, statusCommand(target), wait.timeout));
     cli.exitWith(result.timedOut ? EXIT.timedOut : succeeded ? EXIT.ok : EXIT.failed);
   }
@@ -199,7 +206,7 @@ export async function waitForDeployment(
   const read = <T>(call: () => Promise<T>) => target.session.call(`read deployment ${deploymentId} of ${target.label}`, call);
   let last = '';
   for (;;) {
-    let deployment = await read(() => target.deployments.getDeployment(cluster, service, deploymentId));
+    const deployment = await read(() => target.deployments.getDeployment(cluster, service, deploymentId));
     let line: string;
     if (deployment) {
       if (isEnded(deployment.status)) return { status: deployment.status, timedOut: false, deployment };
@@ -208,8 +215,7 @@ export async function waitForDeployment(
       const [queued, running] = await read(() => Promise.all([target.deployments.queued(cluster, service), target.deployments.lockHolder(cluster, service)]));
       if (queued?.deploymentId !== deploymentId) {
         // Either it took the lock since the first read (the hand-over writes the deployment), or it never will.
-        deployment = await read(() => target.deployments.getDeployment(cluster, service, deploymentId));
-        if (!deployment) return { status: 'SUPERSEDED', timedOut: false };
+        if (!(await read(() => target.deployments.getDeployment(cluster, service, deploymentId)))) return { status: 'SUPERSEDED', timedOut: false };
         continue;
       }
       line = `is queued behind deployment ${running ?? '(none: it starts now)'}`;

@@ -8,7 +8,7 @@ export function register(program: Command, cli: Cli): void {
     controlCommand(
       program,
       'abort',
-      "Roll SERVICE's deployment back: production traffic back on blue, green removed, blue untouched. At once if it waits (a bake, the approval gate, green coming up), else at its next check.",
+      { summary: 'Roll the running deployment back.', description: "Roll SERVICE's deployment back: production traffic back on blue, green removed, blue untouched. At once if it waits (a bake, the approval gate, green coming up), else at its next check." },
     ),
     'it ROLLED_BACK',
   ).action(async (argument: string, options: ControlOptions & WaitOptions, command: Command) => {

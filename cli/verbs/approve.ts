@@ -3,7 +3,7 @@ import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, del
 import type { Cli } from '../program.ts';
 
 export function register(program: Command, cli: Cli): void {
-  addWaitOptions(controlCommand(program, 'approve', "Pass the approval gate SERVICE's deployment waits at (manualApproval): production traffic then moves to green."), 'it SUCCEEDED').action(
+  addWaitOptions(controlCommand(program, 'approve', { summary: 'Pass the approval gate of the running deployment.', description: "Pass the approval gate SERVICE's deployment waits at (manualApproval): production traffic then moves to green." }), 'it SUCCEEDED').action(
     async (argument: string, options: ControlOptions & WaitOptions, command: Command) => {
       checkWaitOptions(options);
       const target = await deployTarget(cli, command, argument);

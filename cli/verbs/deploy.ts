@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { ResolvedImage } from '../../functions/deploy/index.ts';
-import { addWaitOptions, checkWaitOptions, deliver, deployTarget, resolveImage, runControl, SERVICE_ARGUMENT, serviceOf, statusCommand, type WaitOptions } from '../deploys.ts';
+import { addWaitOptions, checkWaitOptions, deliver, deployTarget, REQUEST_OUTCOMES, resolveImage, runControl, SERVICE_ARGUMENT, serviceOf, statusCommand, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
-
-const OUTCOMES = { acquired: 'started', restart: 'started', queued: 'queued', duplicate: 'duplicate', superseded: 'superseded' } as const;
 
 export function register(program: Command, cli: Cli): void {
   addWaitOptions(
     program
       .command('deploy')
+      .summary('Deploy an image (a tag or a digest), pinned by digest.')
       .description(
         'Deploy an image to SERVICE, pinned by digest: a tag of its ECR repository (resolved to the digest it points at now), a digest (sha256:…), or a reference pinned by digest (web@sha256:…). It starts now, or waits behind the running deployment.',
       )
@@ -20,7 +19,7 @@ export function register(program: Command, cli: Cli): void {
     checkWaitOptions(options);
     const target = await deployTarget(cli, command, argument);
     const image = await resolveImage(target, options.image);
-    const base = { service: serviceOf(target), action: 'deploy' as const, dryRun: options.dryRun === true, image: imageFields(image) };
+    const base = { service: serviceOf(target), action: 'deploy' as const, dryRun: options.dryRun === true, image };
     const details = [describeImage(image)];
     const hint = `Check the service's deploy configuration with ${statusCommand(target)}.`;
     if (options.dryRun) {
@@ -36,17 +35,13 @@ export function register(program: Command, cli: Cli): void {
     const running = outcome === 'queued' ? await target.session.call('read the deploy lock', () => target.deployments.lockHolder(target.ref.cluster, target.ref.service)) : undefined;
     const messages = {
       started: `Started deployment ${deploymentId} of ${target.label}`,
-      queued: `Queued deployment ${deploymentId} of ${target.label} behind the running deployment ${running ?? ''}: it starts when that one ends (a newer request replaces it meanwhile)`,
+      queued: `Queued deployment ${deploymentId} of ${target.label} behind the running deployment${running ? ` ${running}` : ''}: it starts when that one ends (a newer request replaces it meanwhile)`,
       duplicate: `Deployment ${deploymentId} of ${target.label} was requested already: nothing new started`,
       superseded: `Not deployed: a newer deploy of ${target.label} was requested meanwhile, so deployment ${deploymentId} never runs`,
     };
-    const report = { ...base, outcome: OUTCOMES[outcome], deploymentId, message: messages[OUTCOMES[outcome]], ...(running ? { queuedBehind: running } : {}) };
+    const report = { ...base, outcome: REQUEST_OUTCOMES[outcome], deploymentId, message: messages[REQUEST_OUTCOMES[outcome]], ...(running ? { queuedBehind: running } : {}) };
     await deliver(cli, command, target, report, { details, ok: outcome !== 'superseded', wait: { ...options, expect: ['SUCCEEDED'] } });
   });
-}
-
-function imageFields(image: ResolvedImage) {
-  return { reference: image.reference, repository: image.repository, ...(image.tag ? { tag: image.tag } : {}), digest: image.digest, tags: image.tags, uri: image.uri };
 }
 
 function describeImage(image: ResolvedImage): string {

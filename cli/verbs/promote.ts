@@ -7,7 +7,7 @@ export function register(program: Command, cli: Cli): void {
     controlCommand(
       program,
       'promote',
-      "Move SERVICE's deployment on, as Argo Rollouts' promote: end the wait it is parked on now, a bake (later bakes run as planned) or the approval gate. --full skips every remaining bake and passes the gate. Green coming up is never skipped; its health and the rollback alarms are still checked at every step.",
+      { summary: 'End the current bake or approval wait (--full: every one).', description: "Move SERVICE's deployment on, as Argo Rollouts' promote: end the wait it is parked on now, a bake (later bakes run as planned) or the approval gate. --full skips every remaining bake and passes the gate. Green coming up is never skipped; its health and the rollback alarms are still checked at every step." },
     ).option('--full', 'skip every remaining bake and pass the approval gate'),
     'it SUCCEEDED',
   ).action(async (argument: string, options: ControlOptions & WaitOptions & { full?: boolean }, command: Command) => {

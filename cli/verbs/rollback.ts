@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
-import { addWaitOptions, checkWaitOptions, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
+import { addWaitOptions, checkWaitOptions, controlCommand, deliver, deployTarget, REQUEST_OUTCOMES, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
-
-const OUTCOMES = { acquired: 'started', restart: 'started', queued: 'queued', duplicate: 'duplicate', superseded: 'superseded' } as const;
 
 export function register(program: Command, cli: Cli): void {
   addWaitOptions(
     controlCommand(
       program,
       'rollback',
-      'Undo the newest successful deployment of SERVICE (or the one --deployment names): deploy the revision that ran before it, with the usual blue/green steps. Refused while a deployment runs: abort that one instead.',
+      { summary: 'Undo the newest successful deployment.', description: 'Undo the newest successful deployment of SERVICE (or the one --deployment names): deploy the revision that ran before it, with the usual blue/green steps. Refused while a deployment runs: abort that one instead.' },
       'the successful deployment to undo (default: the newest)',
     ),
     'it SUCCEEDED',
@@ -28,7 +26,7 @@ export function register(program: Command, cli: Cli): void {
       return;
     }
     const answer = await runControl(`roll back ${target.label}`, hint, () => target.controls.rollbackToPrevious({ ...target.ref, ...which }));
-    const outcome = OUTCOMES[answer.outcome];
+    const outcome = REQUEST_OUTCOMES[answer.outcome];
     const report = {
       ...base,
       outcome,

@@ -5,6 +5,7 @@ import type { Cli } from '../program.ts';
 export function register(program: Command, cli: Cli): void {
   program
     .command('unlock')
+    .summary('Release a deploy lock by hand, ending its deployment.')
     .description(
       "Release SERVICE's deploy lock by hand, ending its deployment as the execution reconciler would: traffic back on blue, green removed (unless blue is gone), the outcome recorded, the queued deploy started. Refused while its execution runs, unless --force (which stops it first).",
     )

@@ -110,7 +110,9 @@ describe('harbormaster deploy', () => {
     const pinned = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@${digest}`;
 
     const byDigest = json(await harbormaster('--json', 'deploy', 'web', '--image', digest, '--dry-run'));
-    assert.deepEqual(byDigest['image'], { reference: digest, repository: 'web', digest, tags: ['build-1'], uri: pinned });
+    const { pushedAt, ...image } = byDigest['image'] as Record<string, unknown>;
+    assert.match(String(pushedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/, 'ECR push times have whole seconds');
+    assert.deepEqual(image, { reference: digest, repository: 'web', digest, tags: ['build-1'], uri: pinned });
     assert.equal(byDigest['outcome'], 'would-start');
 
     const report = json(await harbormaster('--json', 'deploy', 'web', '--image', `web@${digest}`, '--wait'));
@@ -119,7 +121,7 @@ describe('harbormaster deploy', () => {
       service: { name: 'web', cluster: 'web-cluster', service: 'web' },
       action: 'deploy',
       dryRun: false,
-      image: { reference: `web@${digest}`, repository: 'web', digest, tags: ['build-1'], uri: pinned },
+      image: { reference: `web@${digest}`, repository: 'web', digest, tags: ['build-1'], pushedAt, uri: pinned },
       outcome: 'started',
       deploymentId: deployment.deploymentId,
       message: `Started deployment ${deployment.deploymentId} of web (web-cluster/web)`,
