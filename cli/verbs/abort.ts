@@ -3,13 +3,15 @@ import { isEnded } from '../../functions/deploy/domain/deployment.ts';
 import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
 
+const HELP = {
+  summary: 'Roll the running deployment back.',
+  description:
+    "Roll SERVICE's deployment back: production traffic back on blue, green removed, blue untouched. At once if it waits (a bake, the approval gate, green coming up), else at its next check.",
+};
+
 export function register(program: Command, cli: Cli): void {
   addWaitOptions(
-    controlCommand(
-      program,
-      'abort',
-      { summary: 'Roll the running deployment back.', description: "Roll SERVICE's deployment back: production traffic back on blue, green removed, blue untouched. At once if it waits (a bake, the approval gate, green coming up), else at its next check." },
-    ),
+    controlCommand(program, 'abort', HELP),
     'it ROLLED_BACK',
   ).action(async (argument: string, options: ControlOptions & WaitOptions, command: Command) => {
     checkWaitOptions(options);

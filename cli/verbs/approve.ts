@@ -2,8 +2,14 @@ import type { Command } from 'commander';
 import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
 
+const HELP = {
+  summary: 'Pass the approval gate of the running deployment.',
+  description:
+    "Pass the approval gate SERVICE's deployment waits at (manualApproval): production traffic then moves to green.",
+};
+
 export function register(program: Command, cli: Cli): void {
-  addWaitOptions(controlCommand(program, 'approve', { summary: 'Pass the approval gate of the running deployment.', description: "Pass the approval gate SERVICE's deployment waits at (manualApproval): production traffic then moves to green." }), 'it SUCCEEDED').action(
+  addWaitOptions(controlCommand(program, 'approve', HELP), 'it SUCCEEDED').action(
     async (argument: string, options: ControlOptions & WaitOptions, command: Command) => {
       checkWaitOptions(options);
       const target = await deployTarget(cli, command, argument);

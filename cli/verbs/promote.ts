@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
 
+const HELP = {
+  summary: 'End the current bake or approval wait (--full: every one).',
+  description:
+    "Move SERVICE's deployment on, as Argo Rollouts' promote: end the wait it is parked on now, a bake (later bakes run as planned) or the approval gate. --full skips every remaining bake and passes the gate. Green coming up is never skipped; its health and the rollback alarms are still checked at every step.",
+};
+
 export function register(program: Command, cli: Cli): void {
   addWaitOptions(
-    controlCommand(
-      program,
-      'promote',
-      { summary: 'End the current bake or approval wait (--full: every one).', description: "Move SERVICE's deployment on, as Argo Rollouts' promote: end the wait it is parked on now, a bake (later bakes run as planned) or the approval gate. --full skips every remaining bake and passes the gate. Green coming up is never skipped; its health and the rollback alarms are still checked at every step." },
-    ).option('--full', 'skip every remaining bake and pass the approval gate'),
+    controlCommand(program, 'promote', HELP).option('--full', 'skip every remaining bake and pass the approval gate'),
     'it SUCCEEDED',
   ).action(async (argument: string, options: ControlOptions & WaitOptions & { full?: boolean }, command: Command) => {
     checkWaitOptions(options);

@@ -2,14 +2,15 @@ import type { Command } from 'commander';
 import { addWaitOptions, checkWaitOptions, controlCommand, deliver, deployTarget, REQUEST_OUTCOMES, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
 import type { Cli } from '../program.ts';
 
+const HELP = {
+  summary: 'Undo the newest successful deployment.',
+  description:
+    'Undo the newest successful deployment of SERVICE (or the one --deployment names): deploy the revision that ran before it, with the usual blue/green steps. Refused while a deployment runs: abort that one instead.',
+};
+
 export function register(program: Command, cli: Cli): void {
   addWaitOptions(
-    controlCommand(
-      program,
-      'rollback',
-      { summary: 'Undo the newest successful deployment.', description: 'Undo the newest successful deployment of SERVICE (or the one --deployment names): deploy the revision that ran before it, with the usual blue/green steps. Refused while a deployment runs: abort that one instead.' },
-      'the successful deployment to undo (default: the newest)',
-    ),
+    controlCommand(program, 'rollback', HELP, 'the successful deployment to undo (default: the newest)'),
     'it SUCCEEDED',
   ).action(async (argument: string, options: ControlOptions & WaitOptions, command: Command) => {
     checkWaitOptions(options);
