@@ -10,7 +10,7 @@ export type ImageReference = {
   repository?: string;
 } & ({ kind: 'tag'; tag: string } | { kind: 'digest'; digest: string });
 
-export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** Docker's tag grammar, which ECR enforces. */
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const ACCEPTED = 'a tag (v1.2), a digest (sha256:<64 hex>), or a reference pinned by digest (web@sha256:…)';
