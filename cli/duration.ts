@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from 'commander';
+
 /**
  * Durations on the command line (`--timeout 10m`, `--interval 500ms`) and in what the CLI prints (`3m5s`): one or
  * more whole or decimal amounts, each with a unit, largest first, e.g. `1h30m`.
@@ -31,4 +33,13 @@ export function formatDuration(seconds: number): string {
   const [big, bigName, small, smallName] =
     whole < 3600 ? [Math.floor(whole / 60), 'm', whole % 60, 's'] : whole < 86_400 ? [Math.floor(whole / 3600), 'h', Math.floor((whole % 3600) / 60), 'm'] : [Math.floor(whole / 86_400), 'd', Math.floor((whole % 86_400) / 3600), 'h'];
   return small > 0 ? `${big}${bigName}${small}${smallName}` : `${big}${bigName}`;
+}
+
+/** A commander argument parser for duration options: milliseconds, or a usage error (exit 2). */
+export function durationOption(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { operatorServiceStatus, statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
 import { ScalingStore } from '../../functions/scaling/index.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { durationOption, formatDuration } from '../duration.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { printJson, printNdjson } from '../output.ts';
 import type { Cli } from '../program.ts';
@@ -115,13 +115,6 @@ function frame(status: ServiceStatus, verdict: WatchVerdict, exitCode: number | 
   return { ...status, verdict: { ...verdict, ...(exitCode === undefined ? {} : { exitCode }) } };
 }
 
-function durationOption(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
 
 function intervalOption(value: string): number {
   const interval = durationOption(value);

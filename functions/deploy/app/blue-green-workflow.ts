@@ -309,6 +309,7 @@ export class BlueGreenWorkflow {
       abortRequested: stored?.['abortRequested'] === true,
       fastTrack: stored?.['fastTrack'] === true,
       approved: stored?.['approvedAt'] !== undefined,
+      ...(typeof stored?.['promotedStep'] === 'string' ? { promotedStep: stored['promotedStep'] } : {}),
     };
   }
 
@@ -327,6 +328,7 @@ export class BlueGreenWorkflow {
 /** What the history says of a step that ended for a reason other than its wait being over. */
 function proceedNote(step: DeployStep, reason: ProceedReason): string | undefined {
   if (reason === 'fast-track') return step.kind === 'approval' ? 'approved by fast track' : 'bake skipped (fast track)';
+  if (reason === 'promoted') return 'bake ended early (promote)';
   if (reason === 'approval-timed-out') return 'approval timed out; proceeding as configured';
   return undefined;
 }

@@ -31,10 +31,12 @@ export interface CheckInput {
   fastTrack: boolean;
   /** An operator approved the approval gate. */
   approved: boolean;
+  /** The step whose bake an operator ended (a plain `promote`); later bakes run as planned. */
+  promotedStep?: string;
 }
 
 /** Why a step is done: its bake or wait is over, an operator moved it on, or the approval gate timed out into `proceed`. */
-export type ProceedReason = 'done' | 'fast-track' | 'approved' | 'approval-timed-out';
+export type ProceedReason = 'done' | 'fast-track' | 'promoted' | 'approved' | 'approval-timed-out';
 
 /**
  * `await`: the step is not done; the machine parks on a task token for at most `waitSeconds`, resumed early by the
@@ -119,6 +121,7 @@ export function checkDeployment(input: CheckInput): CheckVerdict {
     default:
       if (remaining <= 0) return proceed('done');
       if (input.fastTrack) return proceed('fast-track');
+      if (input.promotedStep === step.name) return proceed('promoted');
       return wait;
   }
 }

@@ -222,7 +222,7 @@ describe('unlock', () => {
     assert.equal(done.done, true);
     assert.equal((await deployments(stack).getDeployment(target.cluster, target.service, request.deploymentId))?.status, 'FAILED');
     assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined);
-    assert.deepEqual(await controls(stack, target).unlock(target), { done: false, lines: ['No deploy lock is held on web-cluster/web: nothing to release'] });
+    assert.deepEqual(await controls(stack, target).unlock(target), { done: false, outcome: 'no-lock', lines: ['No deploy lock is held on web-cluster/web: nothing to release'] });
 
     await assertNextPushDeploys(target);
   });
@@ -245,7 +245,7 @@ describe('abort', () => {
     const target = await createBlueGreenService(stack.aws.clientConfig, canary(5));
     const { deployment } = await pushAndWaitForCanary(stack, target);
     const answer = await controls(stack, target).abort({ ...target, deploymentId: deployment.deploymentId });
-    assert.deepEqual(answer, { outcome: 'requested', message: `Abort requested: Deployment ${deployment.deploymentId} of web-cluster/web rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check` });
+    assert.deepEqual(answer, { outcome: 'requested', status: 'IN_PROGRESS', message: `Abort requested: Deployment ${deployment.deploymentId} of web-cluster/web rolls back now if it is waiting (a bake, the approval gate, green coming up), else at its next check` });
     const { deployment: ended } = await waitForNewestDeploy(stack, target);
     assert.equal(ended.status, 'ROLLED_BACK');
   });

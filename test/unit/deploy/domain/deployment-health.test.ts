@@ -58,6 +58,9 @@ describe('checkDeployment', () => {
     ['approval: approved → proceed', { step: approval, approved: true }, { next: 'proceed', waitSeconds: 0, reason: 'approved' }],
     ['approval: fast track passes the gate', { step: approval, fastTrack: true }, { next: 'proceed', waitSeconds: 0, reason: 'fast-track' }],
     ['approval approved at the last moment: approved, not timed out', { step: approval, approved: true, now: at(DAY + 5) }, { next: 'proceed', waitSeconds: 0, reason: 'approved' }],
+    ['promote of this bake: proceed without baking', { promotedStep: 'traffic-10' }, { next: 'proceed', waitSeconds: 0, reason: 'promoted' }],
+    ['promote of an earlier bake: this one bakes as planned', { promotedStep: 'traffic-5' }, { next: 'await', waitSeconds: 15 }],
+    ['stabilize ignores a promote', { step: stabilize, greenTasks: [pending('a')], expectedGreenTasks: 1, promotedStep: 'green-stable' }, { next: 'await', waitSeconds: 15 }],
     ['approval timed out, configured to proceed', { step: { ...approval, onTimeout: 'proceed' }, now: at(DAY) }, { next: 'proceed', waitSeconds: 0, reason: 'approval-timed-out' }],
   ];
   for (const [name, overrides, expected] of verdicts) {
@@ -73,6 +76,7 @@ describe('checkDeployment', () => {
     ['an approval timeout (default action)', { step: approval, now: at(DAY) }, 'ApprovalTimedOutError', /Nobody approved the deployment within 86400 s/],
     ['an abort at the approval gate, even when approved', { step: approval, approved: true, abortRequested: true }, 'DeploymentAbortedError', /aborted/],
     ['a green task crashing at the approval gate', { step: approval, greenTasks: [crashed('a')] }, 'GreenTasksFailedError', /stopped unexpectedly/],
+    ['an alarm during a promoted bake', { promotedStep: 'traffic-10', alarms: [{ name: 'web-5xx', state: 'ALARM' }] }, 'RollbackAlarmError', /web-5xx/],
     ['an alarm during a 24-hour bake', { step: longBake, now: at(3600), alarms: [{ name: 'web-5xx', state: 'ALARM' }] }, 'RollbackAlarmError', /web-5xx/],
   ];
   for (const [name, overrides, errorName, message] of rollbacks) {
