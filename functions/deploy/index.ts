@@ -6,3 +6,4 @@ export { deployDependencies, deployLauncher } from './handlers/dependencies.ts';
 export { operatorDeployControls, type OperatorClients } from './app/operator-controls.ts';
 export { DeployControls, DeployControlError } from './app/controls.ts';
 export type { StoredDeployment } from './adapters/deployment-store.ts';
+export { DeployEventsReader } from './app/deploy-events-reader.ts';

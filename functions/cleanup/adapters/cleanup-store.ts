@@ -22,6 +22,7 @@ import {
   batchKey,
   cleanupFamilyItem,
   cleanupRunItem,
+  runKey,
   familyKey,
   familyPartition,
   keptPageItem,
@@ -41,6 +42,9 @@ export interface RunIdentity {
   startedAt: string;
   dryRun: boolean;
 }
+
+/** A run's summary record: the announcement's fields, the trigger and settings, and references it could not read. */
+export type RecordedCleanupRun = CleanupRunAnnouncement & { trigger?: 'schedule' | 'on-demand'; settings?: Record<string, unknown>; unreadableReferences?: number };
 
 /** A family's record while its cleanup goes on; `outcome` once it has one. */
 export interface FamilyRecord {
@@ -167,8 +171,30 @@ export class CleanupStore {
   }
 
   /** Every family record of the run, page by page. */
-  async *familyRecords(run: RunIdentity): AsyncIterable<FamilyRecord> {
+  async *familyRecords(run: Pick<RunIdentity, 'runId'>): AsyncIterable<FamilyRecord> {
     for await (const item of this.query(this.inRun(run, SK.family))) yield item as unknown as FamilyRecord;
+  }
+
+  /** The revisions a family's plan deregisters and deletes, batch by batch (what ECS refused is in its outcome). */
+  async familyWork(runId: string, family: string): Promise<{ deregister: number[]; delete: number[] }> {
+    const work = { deregister: [] as number[], delete: [] as number[] };
+    const batches = {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': familyPartition(runId, family), ':prefix': SK.batch },
+      ProjectionExpression: 'deregister, #delete',
+      ExpressionAttributeNames: { '#delete': 'delete' },
+    };
+    for await (const batch of this.query(batches)) {
+      work.deregister.push(...((batch['deregister'] as number[] | undefined) ?? []));
+      work.delete.push(...((batch['delete'] as number[] | undefined) ?? []));
+    }
+    return work;
+  }
+
+  /** A run's summary, once its last step recorded it. */
+  async getRun(runId: string): Promise<RecordedCleanupRun | undefined> {
+    const { Item } = await this.send(`read cleanup run ${runId}`, () => this.client.send(new GetCommand({ TableName: this.tables.state, Key: runKey(runId), ConsistentRead: true })));
+    return Item as RecordedCleanupRun | undefined;
   }
 
   async countUnreadableReferences(run: RunIdentity): Promise<number> {
@@ -210,7 +236,7 @@ export class CleanupStore {
   }
 
   /** Items of the run's own partition whose sort key starts with `prefix`. */
-  private inRun(run: RunIdentity, prefix: string) {
+  private inRun(run: Pick<RunIdentity, 'runId'>, prefix: string) {
     return { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': runPartition(run.runId), ':prefix': prefix } };
   }
 

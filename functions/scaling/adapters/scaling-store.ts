@@ -4,8 +4,9 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import type { ScalingActivity } from '../domain/scaling-activity.ts';
 import type { ScalingCooldowns } from '../domain/step-scaling.ts';
-import { notificationItem } from '../../kernel/store/state-items.ts';
-import { scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
+import { queryIndexItems } from '../../kernel/store/index-query.ts';
+import { notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
+import { SCALING_ACTIVITY_SORT_PREFIX, scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /** Another evaluation changed the service's cooldowns since they were read: evaluate again (Step Functions retries). */
@@ -42,6 +43,12 @@ export class ScalingStore {
 
   async getActivity(activity: Pick<ScalingActivity, 'cluster' | 'service' | 'evaluatedAt' | 'alarmName'>): Promise<ScalingActivity | undefined> {
     return (await this.get(scalingActivityKey(activity))) as ScalingActivity | undefined;
+  }
+
+  /** The service's activities, newest first (byOwner, then read by key). */
+  async history(cluster: string, service: string, limit: number): Promise<ScalingActivity[]> {
+    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: SCALING_ACTIVITY_SORT_PREFIX, newestFirst: true, limit } as const;
+    return (await queryIndexItems(this.client, this.tables.state, query)) as unknown[] as ScalingActivity[];
   }
 
   /**
