@@ -5,7 +5,7 @@ import { renderTable, type Colours } from '../output.ts';
 
 const HEADERS = ['time', 'event', 'subject', 'message'];
 /** Follow lines are aligned on the widest usual values, since later events cannot widen the columns of earlier lines. */
-const LINE_WIDTHS = [20, 30, 32];
+const LINE_WIDTHS = [20, 30, 36];
 
 /** A stored ISO time as a table shows it: UTC, to the second. */
 export function formatTime(iso: string): string {

@@ -42,7 +42,7 @@ async function runCleanup(cli: Cli, command: Command, options: { dryRun: boolean
       exitCode: EXIT.timedOut,
     });
   }
-  const report = await session.call('read the cleanup run', () => runs.report(end.runId));
+  const report = await session.call('read the cleanup run', () => runs.report(end));
   if (!report) {
     throw new CliError(`Cleanup run ${started.executionName} ended ${end.status} without recording a summary${end.error ? ` (${end.error}: ${end.cause ?? ''})` : ''}`, {
       hint: `Its execution history says why: \`aws stepfunctions get-execution-history --execution-arn ${started.executionArn}\`.`,

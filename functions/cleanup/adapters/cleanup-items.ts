@@ -23,9 +23,6 @@ export const WORKING_RETENTION_DAYS = 2;
 
 type RunIdentity = { runId: string; startedAt: string };
 
-/** A run's id, from its execution: the execution name makes it unique, the start time orders runs. */
-export const runIdOf = (execution: { executionName: string; startedAt: string }) => `${execution.startedAt}#${execution.executionName}`;
-
 export const runPartition = (runId: string) => `CLEANUP_RUN#${runId}`;
 export const usagePartition = (runId: string, family: string) => `CLEANUP_RUN#${runId}#USAGE#${family}`;
 export const familyPartition = (runId: string, family: string) => `CLEANUP_RUN#${runId}#FAMILY#${family}`;
@@ -33,11 +30,13 @@ const index = (value: number) => String(value).padStart(5, '0');
 
 export const SK = { family: 'FAMILY#', unreadable: 'UNREADABLE#', cluster: 'CLUSTER#', keep: 'KEEP#', batch: 'BATCH#' } as const;
 
-export const runKey = (runId: string) => ({ pk: 'CLEANUP', sk: `RUN#${runId}` });
+export const RUNS_PARTITION = 'CLEANUP';
+export const RUN_PREFIX = 'RUN#';
 
 export function cleanupRunItem<T extends { runId: string; startedAt: string; status: string }>(run: T): StateItem {
   return {
-    ...runKey(run.runId),
+    pk: RUNS_PARTITION,
+    sk: `${RUN_PREFIX}${run.runId}`,
     kind: 'cleanup-run',
     ...run,
     gsi2pk: `CLEANUP_RUN#${run.status}`,

@@ -21,8 +21,9 @@ import {
   WORKING_RETENTION_DAYS,
   batchKey,
   cleanupFamilyItem,
+  RUN_PREFIX,
+  RUNS_PARTITION,
   cleanupRunItem,
-  runKey,
   familyKey,
   familyPartition,
   keptPageItem,
@@ -191,10 +192,17 @@ export class CleanupStore {
     return work;
   }
 
-  /** A run's summary, once its last step recorded it. */
-  async getRun(runId: string): Promise<RecordedCleanupRun | undefined> {
-    const { Item } = await this.send(`read cleanup run ${runId}`, () => this.client.send(new GetCommand({ TableName: this.tables.state, Key: runKey(runId), ConsistentRead: true })));
-    return Item as RecordedCleanupRun | undefined;
+  /**
+   * The summary of the run an execution recorded, once its last step did. Its id starts with the execution's start
+   * time as Step Functions gives it to the run (`2026-11-20T10:00:00.123Z`; moto adds microseconds), so the summaries
+   * recorded in that second are read and the execution's is picked by name.
+   */
+  async findRun(executionName: string, startedAt: Date): Promise<RecordedCleanupRun | undefined> {
+    const second = startedAt.toISOString().slice(0, 'YYYY-MM-DDTHH:MM:SS'.length);
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': RUNS_PARTITION, ':prefix': `${RUN_PREFIX}${second}` } })) {
+      if (item['executionName'] === executionName) return item as unknown as RecordedCleanupRun;
+    }
+    return undefined;
   }
 
   async countUnreadableReferences(run: RunIdentity): Promise<number> {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
-import { runIdOf } from '../adapters/cleanup-items.ts';
 import { CleanupStore, type RecordedCleanupRun } from '../adapters/cleanup-store.ts';
 import type { CleanupRunInput } from '../config.ts';
 import { familyReport, type FamilyReport } from '../domain/cleanup-report.ts';
@@ -19,7 +18,7 @@ export interface StartedRun {
 }
 
 export type RunEnd =
-  | { status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'; runId: string; error?: string; cause?: string }
+  | { status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'; executionName: string; startedAt: Date; error?: string; cause?: string }
   | { status: 'RUNNING' };
 
 export interface CleanupRunReport {
@@ -66,20 +65,24 @@ export class CleanupRuns {
     }
   }
 
-  /** The execution's state; once it ended, the run id its records are kept under. */
+  /** The execution's state: running, or how it ended. */
   async state(executionArn: string): Promise<RunEnd> {
     const execution = await this.deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
     if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE' || !execution.status) return { status: 'RUNNING' };
-    const output = parseOutput(execution.output);
-    // The summary is the output of a run that ended normally; a failed run has none, but its id is derived the same way.
-    const runId = typeof output?.['runId'] === 'string' ? output['runId'] : runIdOf({ executionName: execution.name ?? '', startedAt: execution.startDate?.toISOString() ?? '' });
-    return { status: execution.status, runId, ...(execution.error ? { error: execution.error } : {}), ...(execution.cause ? { cause: execution.cause } : {}) };
+    return {
+      status: execution.status,
+      executionName: execution.name ?? '',
+      startedAt: execution.startDate ?? new Date(NaN),
+      ...(execution.error ? { error: execution.error } : {}),
+      ...(execution.cause ? { cause: execution.cause } : {}),
+    };
   }
 
-  /** What the run recorded; undefined when it recorded no summary (it failed before its last step could run). */
-  async report(runId: string): Promise<CleanupRunReport | undefined> {
-    const run = await this.store.getRun(runId);
+  /** What an ended run recorded; undefined when it recorded no summary (its last step never ran). */
+  async report(end: { executionName: string; startedAt: Date }): Promise<CleanupRunReport | undefined> {
+    const run = await this.store.findRun(end.executionName, end.startedAt);
     if (!run) return undefined;
+    const { runId } = run;
     const records = [];
     for await (const record of this.store.familyRecords({ runId })) records.push(record);
     const families: FamilyReport[] = [];
@@ -88,15 +91,5 @@ export class CleanupRuns {
       families.push(...(await Promise.all(group.map(async (record) => familyReport(record, await this.store.familyWork(runId, record.family))))));
     }
     return { run, families: families.sort((a, b) => a.family.localeCompare(b.family)) };
-  }
-}
-
-function parseOutput(output: string | undefined): Record<string, unknown> | undefined {
-  if (!output) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(output);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -36,7 +36,7 @@ export interface ListedPage {
   nextToken: string | null;
 }
 
-export { runIdOf } from '../adapters/cleanup-items.ts';
+export const runIdOf = (execution: ExecutionIdentity) => `${execution.startedAt}#${execution.executionName}`;
 
 export const cleanupLogger = () => new Logger({ serviceName: 'harbormaster' });
 
