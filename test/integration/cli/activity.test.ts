@@ -29,21 +29,26 @@ import { STATE_TABLE, queryByOwner, useDeployedStack } from '../support.ts';
 const stack = useDeployedStack();
 
 const CLUSTER = 'prod';
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /**
- * Golden text from a live run: times become <time>, task ids <task-1>, <task-2> … in order of appearance, ECS
- * deployment ids <ecs-svc>. Widths are kept as printed (each id has one length), so the columns still line up.
+ * Golden text from a live run: times become <time>, ids <id-1>, <id-2> … in order of appearance, ECS deployment ids
+ * (whose length varies) <ecs-svc>. A value followed by a column gap keeps its width, so the columns still line up.
  */
 function normalise(text: string): string {
-  const tasks = new Map<string, string>();
-  return text
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z/g, '<time>')
-    .replace(/ecs-svc\/\d+/g, '<ecs-svc>')
-    .replace(UUID, (id) => {
-      if (!tasks.has(id)) tasks.set(id, `<id-${tasks.size + 1}>`);
-      return tasks.get(id) as string;
-    });
+  const ids = new Map<string, string>();
+  const replacements: Array<[RegExp, (value: string) => string]> = [
+    [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z/, () => '<time>'],
+    [/ecs-svc\/\d+/, () => '<ecs-svc>'],
+    [/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, (id) => {
+      if (!ids.has(id)) ids.set(id, `<id-${ids.size + 1}>`);
+      return ids.get(id) as string;
+    }],
+  ];
+  return replacements.reduce(
+    (result, [pattern, placeholder]) =>
+      result.replace(new RegExp(`(${pattern.source})( {2,})?`, 'g'), (match: string, value: string, gap?: string) => (gap ? `${placeholder(value).padEnd(match.length - 2)}  ` : placeholder(value))),
+    text,
+  );
 }
 
 /** An ECS-controller Fargate service the local scheduler runs, configured in the stage under its own name. */
@@ -121,17 +126,17 @@ describe('harbormaster events', () => {
       normalise(listed.stdout),
       [
         'TIME                  EVENT                         SUBJECT                               MESSAGE',
-        '<time>  TASK_CREATED                  <id-1>  web:1, started by <ecs-svc>',
-        '<time>  TASK_RUNNING                  <id-1>  web:1',
-        '<time>  SERVICE_STEADY_STATE          -                                     -',
-        '<time>  TASK_STOPPING                 <id-1>  Scaled in by hand',
-        '<time>  TASK_STOPPED                  <id-1>  UserInitiated: Scaled in by hand; web exited 0',
-        '<time>  TASK_CREATED                  <id-2>  web:1, started by <ecs-svc>',
-        '<time>  TASK_RUNNING                  <id-2>  web:1',
-        '<time>  SERVICE_DEPLOYMENT_COMPLETED  <ecs-svc>            ECS deployment <ecs-svc> completed.',
-        '<time>  SERVICE_STEADY_STATE          -                                     -',
-        '<time>  TASK_STOPPING                 <id-2>  Essential container in task exited',
-        '<time>  TASK_STOPPED                  <id-2>  EssentialContainerExited: Essential container in task exited; web exited 137',
+        '<time>                TASK_CREATED                  <id-1>                                web:1, started by <ecs-svc>',
+        '<time>                TASK_RUNNING                  <id-1>                                web:1',
+        '<time>                SERVICE_STEADY_STATE          -                                     -',
+        '<time>                TASK_STOPPING                 <id-1>                                Scaled in by hand',
+        '<time>                TASK_STOPPED                  <id-1>                                UserInitiated: Scaled in by hand; web exited 0',
+        '<time>                TASK_CREATED                  <id-2>                                web:1, started by <ecs-svc>',
+        '<time>                TASK_RUNNING                  <id-2>                                web:1',
+        '<time>                SERVICE_DEPLOYMENT_COMPLETED  <ecs-svc>                             ECS deployment <ecs-svc> completed.',
+        '<time>                SERVICE_STEADY_STATE          -                                     -',
+        '<time>                TASK_STOPPING                 <id-2>                                Essential container in task exited',
+        '<time>                TASK_STOPPED                  <id-2>                                EssentialContainerExited: Essential container in task exited; web exited 137',
         '',
       ].join('\n'),
     );
@@ -200,12 +205,12 @@ describe('harbormaster events', () => {
     assert.deepEqual(
       lines.slice(1).map((line) => normalise(line)),
       [
-        '<time>  TASK_CREATED                    <id-1>  web:1, started by <ecs-svc>',
-        '<time>  TASK_RUNNING                    <id-1>  web:1',
-        '<time>  SERVICE_DEPLOYMENT_COMPLETED    <ecs-svc>            ECS deployment <ecs-svc> completed.',
-        '<time>  SERVICE_STEADY_STATE            -                                     -',
-        '<time>  TASK_STOPPING                   <id-1>  Scaled in by hand',
-        '<time>  TASK_STOPPED                    <id-1>  UserInitiated: Scaled in by hand; web exited 0',
+        '<time>                TASK_CREATED                    <id-1>                                web:1, started by <ecs-svc>',
+        '<time>                TASK_RUNNING                    <id-1>                                web:1',
+        '<time>                SERVICE_DEPLOYMENT_COMPLETED    <ecs-svc>                             ECS deployment <ecs-svc> completed.',
+        '<time>                SERVICE_STEADY_STATE            -                                     -',
+        '<time>                TASK_STOPPING                   <id-1>                                Scaled in by hand',
+        '<time>                TASK_STOPPED                    <id-1>                                UserInitiated: Scaled in by hand; web exited 0',
       ],
     );
     assert.ok(lines.at(-1)?.includes(taskId));
@@ -330,10 +335,10 @@ describe('harbormaster scaling', () => {
       normalise(listed.stdout),
       [
         'TIME                  ALARM         METRIC             STEP          DESIRED  OUTCOME      REASON',
-        '<time>  web-cpu-high  75 (threshold 70)  [0, 10] +2    4        in cooldown  step [0, 10] +2 for metric 75 (threshold 70): scale-out cooldown until <time>; capacity 4 already covers this step from 1',
-        '<time>  web-cpu-high  85 (threshold 70)  [10, +∞] +3   1 → 4    scaled       step [10, +∞] +3 for metric 85 (threshold 70): scale out from 1 to 4',
-        "<time>  web-cpu-low   -                  -             1        no action    no datapoints of the alarm's metric in its last evaluation window",
-        '<time>  web-cpu-low   15 (threshold 30)  [-∞, -10] -2  1        at limit     step [-∞, -10] -2 for metric 15 (threshold 30): capacity 1 is already at or below the minimum 1',
+        '<time>                web-cpu-high  75 (threshold 70)  [0, 10] +2    4        in cooldown  step [0, 10] +2 for metric 75 (threshold 70): scale-out cooldown until <time>; capacity 4 already covers this step from 1',
+        '<time>                web-cpu-high  85 (threshold 70)  [10, +∞] +3   1 → 4    scaled       step [10, +∞] +3 for metric 85 (threshold 70): scale out from 1 to 4',
+        "<time>                web-cpu-low   -                  -             1        no action    no datapoints of the alarm's metric in its last evaluation window",
+        '<time>                web-cpu-low   15 (threshold 30)  [-∞, -10] -2  1        at limit     step [-∞, -10] -2 for metric 15 (threshold 30): capacity 1 is already at or below the minimum 1',
         '',
       ].join('\n'),
     );
