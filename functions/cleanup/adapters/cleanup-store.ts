@@ -200,7 +200,10 @@ export class CleanupStore {
   async findRun(executionName: string, startedAt: Date): Promise<RecordedCleanupRun | undefined> {
     const second = startedAt.toISOString().slice(0, 'YYYY-MM-DDTHH:MM:SS'.length);
     for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': RUNS_PARTITION, ':prefix': `${RUN_PREFIX}${second}` } })) {
-      if (item['executionName'] === executionName) return item as unknown as RecordedCleanupRun;
+      if (item['executionName'] !== executionName) continue;
+      // The summary as the run recorded it, without the item's keys, index attributes and expiry.
+      const { pk: _pk, sk: _sk, kind: _kind, gsi2pk: _gsi2pk, gsi2sk: _gsi2sk, expiresAt: _expiresAt, ...run } = item;
+      return run as unknown as RecordedCleanupRun;
     }
     return undefined;
   }

@@ -419,6 +419,7 @@ describe('harbormaster cleanup', () => {
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as { executionArn: string; run: Record<string, unknown>; families: Array<Record<string, unknown>> };
     assert.match(report.executionArn, /:execution:harbormaster-local-revision-cleanup:on-demand-plan-/);
+    assert.deepEqual(Object.keys(report.run).sort(), ['dryRun', 'executionName', 'failedFamilies', 'finishedAt', 'runId', 'settings', 'startedAt', 'status', 'totals', 'trigger', 'unreadableReferences']);
     assert.deepEqual([report.run['status'], report.run['dryRun'], report.run['trigger']], ['planned', true, 'on-demand']);
     assert.deepEqual(report.run['totals'], { families: 2, failedFamilies: 0, kept: 7, deregistered: 7, deleted: 7, revisionFailures: 0 });
     assert.deepEqual(report.families, [
