@@ -1,4 +1,3 @@
 /** What other capabilities (and the CLI) may use of step scaling: its recorded activity, as operators read it. */
 export { ScalingStore } from './adapters/scaling-store.ts';
 export { scalingHistoryEntry, type ScalingHistoryEntry, type ScalingHistoryOutcome } from './domain/scaling-history.ts';
-export type { ScalingActivity } from './domain/scaling-activity.ts';

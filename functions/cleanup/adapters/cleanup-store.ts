@@ -17,12 +17,12 @@ import { cleanupNotification, type CleanupRunAnnouncement } from '../domain/noti
 import { inBatches, type FamilyCleanupPlan, type RevisionUsage, type WorkBatch } from '../domain/revision-cleanup.ts';
 import { StaleUsageError, UsageIncompleteError } from '../errors.ts';
 import {
+  RUN_PREFIX,
+  RUNS_PARTITION,
   SK,
   WORKING_RETENTION_DAYS,
   batchKey,
   cleanupFamilyItem,
-  RUN_PREFIX,
-  RUNS_PARTITION,
   cleanupRunItem,
   familyKey,
   familyPartition,

@@ -50,11 +50,9 @@ export class ServiceEventsReader {
     return [...this.taskEventsOf([...tasks.values()]), ...others];
   }
 
+  /** Every read covers all the tasks that can be live (a stopped task never runs again), so it replaces the set. */
   private taskEventsOf(tasks: TaskState[]): TimelineEvent[] {
-    for (const task of tasks) {
-      if (task.lastStatus === 'STOPPED' || task.lastStatus === 'DELETED') this.liveTasks.delete(task.taskArn);
-      else this.liveTasks.add(task.taskArn);
-    }
+    this.liveTasks = new Set(tasks.filter((task) => task.lastStatus !== 'STOPPED' && task.lastStatus !== 'DELETED').map((task) => task.taskArn));
     return tasks.flatMap(taskEvents);
   }
 
