@@ -24,7 +24,7 @@ export const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
   ok: 'success',
   failed: 'the operation failed, or the service did not end healthy',
   usage: 'the command line was wrong',
-  timedOut: 'a --timeout elapsed while a deploy was still in flight',
+  timedOut: 'a --timeout elapsed while a deploy (or a cleanup run) was still in flight; it goes on',
 };
 
 /** Every exit code with its meaning, in numeric order. */

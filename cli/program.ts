@@ -19,6 +19,11 @@ export interface Cli {
   json(command: Command): boolean;
   now(): Date;
   sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Aborted when the operator interrupts (the first Ctrl-C), or by MainOptions.signal. Only verbs that run until
+   * interrupted (--follow, --watch) ask for it, so Ctrl-C ends every other verb as usual.
+   */
+  interruption(): AbortSignal;
   /** Sets the exit code of a verb that ends without throwing, but not successfully (e.g. status --timeout). */
   exitWith(code: number): void;
 }
@@ -30,6 +35,8 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
+  /** Ends --follow and --watch (instead of Ctrl-C): how tests stop a verb that runs until interrupted. */
+  signal?: AbortSignal;
 }
 
 /** Where the CLI finds AWS: printed by `harbormaster --help` and docs/cli.md. */
@@ -66,6 +73,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   let exitCode: number = EXIT.ok;
   const globals = (command: Command) => command.optsWithGlobals<GlobalOptions & { json?: boolean; color?: boolean }>();
   const sessions = new Map<string, Session>();
+  let interrupted: AbortSignal | undefined;
   const cli: Cli = {
     io,
     env,
@@ -89,6 +97,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const timer = setTimeout(resolve, milliseconds);
       signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
     })),
+    interruption: () => options.signal ?? (interrupted ??= ctrlC()),
   };
   const program = buildProgram(cli);
   try {
@@ -101,6 +110,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     return report(io, error);
   }
+}
+
+/** Aborts on the first SIGINT; a second one then ends the process as Node does by default. */
+function ctrlC(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
 }
 
 function report(io: Io, error: unknown): number {

@@ -108,6 +108,7 @@ function readOnlyCli(): Cli {
     colours: () => picocolors.createColors(false),
     json: () => false,
     now: () => new Date(0),
+    interruption: () => new AbortController().signal,
     sleep: () => Promise.resolve(),
     exitWith: unavailable,
   };

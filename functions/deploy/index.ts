@@ -22,3 +22,4 @@ export {
   type TaskSetStatus,
   type WatchVerdict,
 } from './domain/service-status.ts';
+export { DeployEventsReader } from './app/deploy-events-reader.ts';

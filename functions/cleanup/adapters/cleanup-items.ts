@@ -30,10 +30,13 @@ const index = (value: number) => String(value).padStart(5, '0');
 
 export const SK = { family: 'FAMILY#', unreadable: 'UNREADABLE#', cluster: 'CLUSTER#', keep: 'KEEP#', batch: 'BATCH#' } as const;
 
+export const RUNS_PARTITION = 'CLEANUP';
+export const RUN_PREFIX = 'RUN#';
+
 export function cleanupRunItem<T extends { runId: string; startedAt: string; status: string }>(run: T): StateItem {
   return {
-    pk: 'CLEANUP',
-    sk: `RUN#${run.runId}`,
+    pk: RUNS_PARTITION,
+    sk: `${RUN_PREFIX}${run.runId}`,
     kind: 'cleanup-run',
     ...run,
     gsi2pk: `CLEANUP_RUN#${run.status}`,

@@ -17,6 +17,8 @@ import { cleanupNotification, type CleanupRunAnnouncement } from '../domain/noti
 import { inBatches, type FamilyCleanupPlan, type RevisionUsage, type WorkBatch } from '../domain/revision-cleanup.ts';
 import { StaleUsageError, UsageIncompleteError } from '../errors.ts';
 import {
+  RUN_PREFIX,
+  RUNS_PARTITION,
   SK,
   WORKING_RETENTION_DAYS,
   batchKey,
@@ -41,6 +43,9 @@ export interface RunIdentity {
   startedAt: string;
   dryRun: boolean;
 }
+
+/** A run's summary record: the announcement's fields, the trigger and settings, and references it could not read. */
+export type RecordedCleanupRun = CleanupRunAnnouncement & { trigger?: 'schedule' | 'on-demand'; settings?: Record<string, unknown>; unreadableReferences?: number };
 
 /** A family's record while its cleanup goes on; `outcome` once it has one. */
 export interface FamilyRecord {
@@ -167,8 +172,40 @@ export class CleanupStore {
   }
 
   /** Every family record of the run, page by page. */
-  async *familyRecords(run: RunIdentity): AsyncIterable<FamilyRecord> {
+  async *familyRecords(run: Pick<RunIdentity, 'runId'>): AsyncIterable<FamilyRecord> {
     for await (const item of this.query(this.inRun(run, SK.family))) yield item as unknown as FamilyRecord;
+  }
+
+  /** The revisions a family's plan deregisters and deletes, batch by batch (what ECS refused is in its outcome). */
+  async familyWork(runId: string, family: string): Promise<{ deregister: number[]; delete: number[] }> {
+    const work = { deregister: [] as number[], delete: [] as number[] };
+    const batches = {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': familyPartition(runId, family), ':prefix': SK.batch },
+      ProjectionExpression: 'deregister, #delete',
+      ExpressionAttributeNames: { '#delete': 'delete' },
+    };
+    for await (const batch of this.query(batches)) {
+      work.deregister.push(...((batch['deregister'] as number[] | undefined) ?? []));
+      work.delete.push(...((batch['delete'] as number[] | undefined) ?? []));
+    }
+    return work;
+  }
+
+  /**
+   * The summary of the run an execution recorded, once its last step did. Its id starts with the execution's start
+   * time as Step Functions gives it to the run (`2026-11-20T10:00:00.123Z`; moto adds microseconds), so the summaries
+   * recorded in that second are read and the execution's is picked by name.
+   */
+  async findRun(executionName: string, startedAt: Date): Promise<RecordedCleanupRun | undefined> {
+    const second = startedAt.toISOString().slice(0, 'YYYY-MM-DDTHH:MM:SS'.length);
+    for await (const item of this.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': RUNS_PARTITION, ':prefix': `${RUN_PREFIX}${second}` } })) {
+      if (item['executionName'] !== executionName) continue;
+      // The summary as the run recorded it, without the item's keys, index attributes and expiry.
+      const { pk: _pk, sk: _sk, kind: _kind, gsi2pk: _gsi2pk, gsi2sk: _gsi2sk, expiresAt: _expiresAt, ...run } = item;
+      return run as unknown as RecordedCleanupRun;
+    }
+    return undefined;
   }
 
   async countUnreadableReferences(run: RunIdentity): Promise<number> {
@@ -210,7 +247,7 @@ export class CleanupStore {
   }
 
   /** Items of the run's own partition whose sort key starts with `prefix`. */
-  private inRun(run: RunIdentity, prefix: string) {
+  private inRun(run: Pick<RunIdentity, 'runId'>, prefix: string) {
     return { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': runPartition(run.runId), ':prefix': prefix } };
   }
 

@@ -284,6 +284,21 @@ export class DeploymentStore {
     return (await queryIndexItems(this.client, this.tables.state, query)) as StoredDeployment[];
   }
 
+  /**
+   * The deployments that can have history at or after `since`: those requested since, and the two requested just
+   * before (one deploys at a time and at most one waits behind it, so no older one was still going on at `since`).
+   */
+  async historySince(cluster: string, service: string, since: string): Promise<StoredDeployment[]> {
+    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: 'DEPLOYMENT#', newestFirst: true } as const;
+    const [requestedSince, before] = await Promise.all([
+      queryIndexItems(this.client, this.tables.state, { ...query, between: { from: since } }),
+      queryIndexItems(this.client, this.tables.state, { ...query, between: { to: since }, limit: 3 }),
+    ]);
+    // A deployment requested exactly at `since` is in both answers.
+    const byId = new Map([...requestedSince, ...before].map((deployment) => [String(deployment['deploymentId']), deployment as StoredDeployment]));
+    return [...byId.values()].slice(0, requestedSince.length + 2);
+  }
+
   async steps(cluster: string, service: string, deploymentId: string): Promise<Record<string, unknown>[]> {
     const page = await this.client.send(
       new QueryCommand({

@@ -8,6 +8,9 @@ import type { TaskState } from '../domain/task-state.ts';
 /** How long history items live after they stop changing; DynamoDB TTL deletes them (free of charge). */
 export const RETENTION_DAYS = { stoppedTask: 30, ecsDeployment: 90, serviceAction: 30, deletedImage: 30 } as const;
 
+/** Sort key prefixes of ingestion's items in a service's byOwner partition; each is followed by the item's time. */
+export const OWNER_SORT_PREFIX = { task: 'TASK#', ecsDeployment: 'ECS_DEPLOYMENT#', serviceAction: 'ACTION#' } as const;
+
 export function taskKey(taskArn: string): { pk: string; sk: string } {
   return { pk: `TASK#${taskArn}`, sk: 'STATE' };
 }
@@ -28,7 +31,7 @@ export function taskItem(task: TaskState): StateItem {
     kind: 'task',
     ...task,
     gsi1pk: taskOwnerKey(task),
-    gsi1sk: `TASK#${task.createdAt ?? task.updatedAt}`,
+    gsi1sk: `${OWNER_SORT_PREFIX.task}${task.createdAt ?? task.updatedAt}`,
   };
   if (task.lastStatus === 'STOPPED') item['expiresAt'] = expiresAt(task.stoppedAt ?? task.updatedAt, RETENTION_DAYS.stoppedTask);
   return item;
@@ -72,7 +75,7 @@ export function ecsDeploymentItem(deployment: EcsDeploymentState): StateItem {
     kind: 'ecs-deployment',
     ...deployment,
     gsi1pk: owner,
-    gsi1sk: `ECS_DEPLOYMENT#${deployment.updatedAt}`,
+    gsi1sk: `${OWNER_SORT_PREFIX.ecsDeployment}${deployment.updatedAt}`,
     gsi2pk: `ECS_DEPLOYMENT#${deployment.eventName}`,
     gsi2sk: deployment.updatedAt,
     expiresAt: expiresAt(deployment.updatedAt, RETENTION_DAYS.ecsDeployment),
@@ -87,7 +90,7 @@ export function serviceActionItem(action: ServiceAction): StateItem {
     kind: 'service-action',
     ...action,
     gsi1pk: owner,
-    gsi1sk: `ACTION#${action.createdAt}`,
+    gsi1sk: `${OWNER_SORT_PREFIX.serviceAction}${action.createdAt}`,
     gsi2pk: `ACTION#${action.eventName}`,
     gsi2sk: action.createdAt,
     expiresAt: expiresAt(action.createdAt, RETENTION_DAYS.serviceAction),

@@ -13,6 +13,11 @@ export interface IndexQuery {
   partition: string;
   /** Only entries whose index sort key starts with this, e.g. `DEPLOYMENT#`. */
   sortKeyPrefix?: string;
+  /**
+   * With sortKeyPrefix: only entries whose sort key after the prefix lies between `from` and `to`, both included
+   * (ISO times compare as strings: `{ from: since }` is "at or after since"). An absent bound is open.
+   */
+  between?: { from?: string; to?: string };
   newestFirst?: boolean;
   /** At most this many items; all of them when absent. */
   limit?: number;
@@ -24,12 +29,16 @@ const BATCH_GET_KEYS = 100;
 const UNPROCESSED_ROUNDS = 6;
 
 export async function queryIndexItems(client: DynamoDBDocumentClient, table: string, query: IndexQuery): Promise<Array<Record<string, unknown>>> {
-  const keys = await queryIndexKeys(client, table, query);
+  return getItemsByKey(client, table, await queryIndexKeys(client, table, query));
+}
+
+/** Items by key, strongly consistent, in the order of `keys`; a key whose item is gone is skipped. */
+export async function getItemsByKey(client: DynamoDBDocumentClient, table: string, keys: Array<{ pk: unknown; sk: unknown }>): Promise<Array<Record<string, unknown>>> {
   const items = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
     let pending: Array<Record<string, unknown>> = keys.slice(start, start + BATCH_GET_KEYS);
     for (let round = 1; pending.length > 0; round += 1) {
-      if (round > UNPROCESSED_ROUNDS) throw new StateStoreError(`${pending.length} items of ${query.partition} stayed unprocessed after ${UNPROCESSED_ROUNDS} BatchGetItem rounds`);
+      if (round > UNPROCESSED_ROUNDS) throw new StateStoreError(`${pending.length} items of ${table} stayed unprocessed after ${UNPROCESSED_ROUNDS} BatchGetItem rounds`);
       if (round > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** round));
       const page = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
       for (const item of page.Responses?.[table] ?? []) items.set(keyId(item), item);
@@ -52,9 +61,7 @@ async function queryIndexKeys(client: DynamoDBDocumentClient, table: string, que
       new QueryCommand({
         TableName: table,
         IndexName: query.index,
-        KeyConditionExpression: query.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': partitionKey, ...(query.sortKeyPrefix === undefined ? {} : { '#sk': sortKey }) },
-        ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortKeyPrefix === undefined ? {} : { ':prefix': query.sortKeyPrefix }) },
+        ...keyCondition(query, partitionKey, sortKey),
         ScanIndexForward: !query.newestFirst,
         ...(query.limit === undefined ? {} : { Limit: query.limit - keys.length }),
         ExclusiveStartKey,
@@ -64,6 +71,19 @@ async function queryIndexKeys(client: DynamoDBDocumentClient, table: string, que
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey && (query.limit === undefined || keys.length < query.limit));
   return keys;
+}
+
+/** Everything of the partition, a sort key prefix, or a range within a prefix (the highest code point ends it). */
+function keyCondition(query: IndexQuery, partitionKey: string, sortKey: string) {
+  const { sortKeyPrefix: prefix, between } = query;
+  if (prefix === undefined) return { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': partitionKey }, ExpressionAttributeValues: { ':pk': query.partition } };
+  const names = { '#pk': partitionKey, '#sk': sortKey };
+  if (between === undefined) return { KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':pk': query.partition, ':prefix': prefix } };
+  return {
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':pk': query.partition, ':from': `${prefix}${between.from ?? ''}`, ':to': `${prefix}${between.to ?? '\u{10FFFF}'}` },
+  };
 }
 
 function keyId(item: Record<string, unknown>): string {

@@ -12,6 +12,9 @@ import { expiresAt, serviceKey, type StateItem } from '../../kernel/store/state-
 /** Activities are history: kept as long as task history. */
 export const SCALING_ACTIVITY_RETENTION_DAYS = 30;
 
+/** Activities in the service's byOwner partition, by evaluation time. */
+export const SCALING_ACTIVITY_SORT_PREFIX = 'SCALING#';
+
 export function scalingStateKey(cluster: string, service: string): { pk: string; sk: string } {
   return { pk: serviceKey(cluster, service), sk: 'SCALING_STATE' };
 }
@@ -31,7 +34,7 @@ export function scalingActivityItem(activity: ScalingActivity): StateItem {
     kind: 'scaling-activity',
     ...activity,
     gsi1pk: key.pk,
-    gsi1sk: `SCALING#${activity.evaluatedAt}`,
+    gsi1sk: `${SCALING_ACTIVITY_SORT_PREFIX}${activity.evaluatedAt}`,
     gsi2pk: `SCALING#${activity.outcome}`,
     gsi2sk: activity.evaluatedAt,
     expiresAt: expiresAt(activity.evaluatedAt, SCALING_ACTIVITY_RETENTION_DAYS),

@@ -4,9 +4,9 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import type { ScalingActivity } from '../domain/scaling-activity.ts';
 import type { ScalingCooldowns } from '../domain/step-scaling.ts';
-import { notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
 import { queryIndexItems } from '../../kernel/store/index-query.ts';
-import { scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
+import { notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
+import { SCALING_ACTIVITY_SORT_PREFIX, scalingActivityItem, scalingActivityKey, scalingStateItem, scalingStateKey } from './scaling-items.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 
 /** Another evaluation changed the service's cooldowns since they were read: evaluate again (Step Functions retries). */
@@ -47,10 +47,15 @@ export class ScalingStore {
 
   /** The service's newest activity (what status shows as its last scaling action), if any is kept. */
   async latestActivity(cluster: string, service: string): Promise<ScalingActivity | undefined> {
-    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: 'SCALING#', newestFirst: true, limit: 1 } as const;
+    const [newest] = await this.history(cluster, service, 1);
+    return newest;
+  }
+
+  /** The service's activities, newest first (byOwner, then read by key). */
+  async history(cluster: string, service: string, limit: number): Promise<ScalingActivity[]> {
+    const query = { index: 'byOwner', partition: serviceKey(cluster, service), sortKeyPrefix: SCALING_ACTIVITY_SORT_PREFIX, newestFirst: true, limit } as const;
     try {
-      const [newest] = await queryIndexItems(this.client, this.tables.state, query);
-      return newest as ScalingActivity | undefined;
+      return (await queryIndexItems(this.client, this.tables.state, query)) as unknown[] as ScalingActivity[];
     } catch (error) {
       throw new StateStoreError(`Could not read the scaling history of ${cluster}/${service}`, { cause: error });
     }

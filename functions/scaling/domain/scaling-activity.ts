@@ -1,5 +1,5 @@
 import type { Notification } from '../../kernel/notifications.ts';
-import { describeStep, type AdjustmentType, type ScalingDecision, type StepAdjustment } from './step-scaling.ts';
+import { describeStep, type AdjustmentType, type ScalingDecision, type ScalingHold, type StepAdjustment } from './step-scaling.ts';
 
 /** One evaluation of a scaling policy inside a scaling execution (an alarm transition, re-evaluated on an interval). */
 export interface ScalingEvaluation {
@@ -23,6 +23,8 @@ export interface ScalingActivity extends ScalingEvaluation {
   threshold?: number;
   adjustmentType?: AdjustmentType;
   step?: StepAdjustment;
+  /** A no-action whose step was held back: by a cooldown, or by the min/max capacity. */
+  heldBy?: ScalingHold;
   fromCapacity?: number;
   toCapacity?: number;
 }
@@ -34,6 +36,7 @@ export function scalingActivity(
 ): ScalingActivity {
   const activity: ScalingActivity = { ...evaluation, ...measured, outcome: decision.action === 'scale' ? 'scaled' : 'no-action', reason: decision.reason, fromCapacity: decision.from };
   if (decision.step) activity.step = decision.step;
+  if (decision.action === 'none' && decision.heldBy) activity.heldBy = decision.heldBy;
   if (decision.action === 'scale') activity.toCapacity = decision.to;
   return activity;
 }

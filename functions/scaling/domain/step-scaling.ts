@@ -163,9 +163,12 @@ export interface ScalingInput {
   now: Date;
 }
 
+/** What kept a step from changing the capacity: a cooldown in effect, or the min/max capacity. */
+export type ScalingHold = 'cooldown' | 'limit';
+
 export type ScalingDecision =
   | { action: 'scale'; direction: 'out' | 'in'; step: StepAdjustment; from: number; to: number; reason: string; cooldowns: ScalingCooldowns }
-  | { action: 'none'; step?: StepAdjustment; from: number; reason: string; cooldowns: ScalingCooldowns };
+  | { action: 'none'; step?: StepAdjustment; heldBy?: ScalingHold; from: number; reason: string; cooldowns: ScalingCooldowns };
 
 /**
  * What AAS would do for one alarm evaluation: the step for the metric's distance from the threshold, the capacity
@@ -179,7 +182,7 @@ export type ScalingDecision =
 export function decideScaling(input: ScalingInput): ScalingDecision {
   const { policy, limits, metric, threshold, currentCapacity: from, now } = input;
   const cooldowns = activeCooldowns(input.cooldowns, now);
-  const none = (reason: string, step?: StepAdjustment): ScalingDecision => ({ action: 'none', from, reason, cooldowns, ...(step ? { step } : {}) });
+  const none = (reason: string, step?: StepAdjustment, heldBy?: ScalingHold): ScalingDecision => ({ action: 'none', from, reason, cooldowns, ...(step ? { step } : {}), ...(heldBy ? { heldBy } : {}) });
 
   const side = thresholdSide(metric, threshold, input.comparisonOperator);
   const step = selectStep(policy.stepAdjustments, metric - threshold, side);
@@ -193,10 +196,10 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     const base = cooldowns.scaleOut?.baseCapacity;
     const requestedInCooldown = base === undefined ? requested : requestedCapacity(policy, step, base);
     if (requestedInCooldown <= from) {
-      return none(`${describe}: scale-out cooldown until ${cooldowns.scaleOut?.endsAt}; capacity ${from} already covers this step from ${base}`, step);
+      return none(`${describe}: scale-out cooldown until ${cooldowns.scaleOut?.endsAt}; capacity ${from} already covers this step from ${base}`, step, 'cooldown');
     }
     const target = clamp(requestedInCooldown, limits);
-    if (target <= from) return none(`${describe}: capacity ${from} is already at or above the maximum ${limits.maxCapacity}`, step);
+    if (target <= from) return none(`${describe}: capacity ${from} is already at or above the maximum ${limits.maxCapacity}`, step, 'limit');
     const endsAt = addSeconds(now, policy.cooldownSeconds);
     return {
       action: 'scale',
@@ -209,9 +212,9 @@ export function decideScaling(input: ScalingInput): ScalingDecision {
     };
   }
 
-  if (cooldowns.scaleIn) return none(`${describe}: scale-in cooldown until ${cooldowns.scaleIn.endsAt}`, step);
+  if (cooldowns.scaleIn) return none(`${describe}: scale-in cooldown until ${cooldowns.scaleIn.endsAt}`, step, 'cooldown');
   const target = clamp(requested, limits);
-  if (target >= from) return none(`${describe}: capacity ${from} is already at or below the minimum ${limits.minCapacity}`, step);
+  if (target >= from) return none(`${describe}: capacity ${from} is already at or below the minimum ${limits.minCapacity}`, step, 'limit');
   return {
     action: 'scale',
     direction: 'in',

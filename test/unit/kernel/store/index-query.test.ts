@@ -66,4 +66,14 @@ describe('queryIndexItems', () => {
     assert.equal(dynamo.commandCalls(QueryCommand).length, 1);
     assert.equal(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.Limit, 2);
   });
+
+  it('reads a range of sort keys within a prefix, each bound included, an absent one open', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await queryIndexItems(documents, 'state', { ...query, between: { from: '2026-11-20T10:00:00.000Z' } });
+    await queryIndexItems(documents, 'state', { ...query, between: { to: '2026-11-20T10:00:00.000Z' } });
+    const [from, to] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    assert.equal(from?.KeyConditionExpression, '#pk = :pk AND #sk BETWEEN :from AND :to');
+    assert.deepEqual(from?.ExpressionAttributeValues, { ':pk': 'SERVICE#prod#web', ':from': 'DEPLOYMENT#2026-11-20T10:00:00.000Z', ':to': 'DEPLOYMENT#\u{10FFFF}' });
+    assert.deepEqual(to?.ExpressionAttributeValues, { ':pk': 'SERVICE#prod#web', ':from': 'DEPLOYMENT#', ':to': 'DEPLOYMENT#2026-11-20T10:00:00.000Z' });
+  });
 });
