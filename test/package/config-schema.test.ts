@@ -16,13 +16,14 @@ describe('files generated from the code', () => {
 });
 
 describe('harbormaster.yml examples written by hand', () => {
-  const page = 'docs/quick-start.md';
-  it(`every yaml block of ${page} is a valid harbormaster.yml`, () => {
-    const blocks = [...readFileSync(join(PROJECT_ROOT, page), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-    assert.ok(blocks.length > 0, `${page} has no yaml block`);
-    for (const block of blocks) {
-      const result = readConfigText(block);
-      assert.ok(result.ok, result.ok ? '' : result.problems.map((problem) => formatProblem(page, problem)).join('\n'));
-    }
-  });
+  for (const page of ['docs/quick-start.md', 'README.md']) {
+    it(`every yaml block of ${page} is a valid harbormaster.yml`, () => {
+      const blocks = [...readFileSync(join(PROJECT_ROOT, page), 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+      assert.ok(blocks.length > 0, `${page} has no yaml block`);
+      for (const block of blocks) {
+        const result = readConfigText(block);
+        assert.ok(result.ok, result.ok ? '' : result.problems.map((problem) => formatProblem(page, problem)).join('\n'));
+      }
+    });
+  }
 });
