@@ -55,6 +55,8 @@ describe('a deploy execution stopped by hand', () => {
 
     await target.clients.sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'Operator', cause: 'stopped in the console' }));
     assert.equal((await waitForExecution(target, execution.executionArn)).status, 'ABORTED', 'StopExecution aborts, as in AWS');
+    // The ABORTED status event reaches the reconciler asynchronously (moto's executor thread emits it).
+    await eventually('the reconciler recorded the stop', async () => (await deployments(stack).getDeployment(target.cluster, target.service, deployment.deploymentId))?.status === 'STOPPED', 30_000);
     await stack.aws.runtime.idle();
 
     await assertOnBlue(target);
@@ -138,6 +140,8 @@ describe('starting the queued deploy', () => {
     assert.match(String(queued?.['reason']), /^DeployStartError: Could not start deployment .* \(StateMachineDoesNotExist: State Machine Does Not Exist\)/);
     assert.deepEqual((await deployOutboxKinds(stack)).sort(), ['deploy-failed', 'deploy-succeeded']);
     assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined, 'not stranded on a deploy that never started');
+    // Finish records the outcome before its execution ends: wait for the execution too.
+    await eventually('the first execution ended', async () => (await deployExecutions(target)).every((execution) => execution.status !== 'RUNNING'), 30_000);
     assert.deepEqual((await deployExecutions(target)).map((execution) => execution.status), ['SUCCEEDED'], 'the first deploy itself succeeded');
 
     await assertNextPushDeploys(target);
