@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient, RegisterTaskDefinitionCommand, type AwsVpcConfiguration, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand, type AwsVpcConfiguration, type TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AwsClientConfig } from './local-aws.ts';
 
 /** Small ECS building blocks shared by `npm start` and the tests that drive the local AWS like a user would. */
@@ -41,4 +42,43 @@ export async function pushEcrImage(ecr: ECRClient, repository: string, tag: stri
   const digest = image?.imageId?.imageDigest;
   if (!digest) throw new Error(`PutImage returned no digest for ${repository}:${tag}`);
   return digest;
+}
+
+/** An ECS-controller Fargate service running `desiredCount` tasks of a one-container task definition. */
+export async function createEcsService(config: AwsClientConfig, options: { cluster: string; service: string; image: string; desiredCount: number }): Promise<void> {
+  const ecs = new ECSClient(config);
+  const taskDefinition = await registerFargateTaskDefinition(ecs, options.service, options.image);
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster: options.cluster,
+      serviceName: options.service,
+      taskDefinition: taskDefinition.taskDefinitionArn,
+      desiredCount: options.desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: await defaultAwsvpcConfiguration(config) },
+    }),
+  );
+}
+
+/** A CPU alarm of an ECS service (AWS/ECS CPUUtilization, average over a minute); moto creates it in OK and never evaluates it. */
+export async function createCpuAlarm(
+  config: AwsClientConfig,
+  alarm: { name: string; cluster: string; service: string; threshold: number; comparison: 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' },
+): Promise<void> {
+  await new CloudWatchClient(config).send(
+    new PutMetricAlarmCommand({
+      AlarmName: alarm.name,
+      Namespace: 'AWS/ECS',
+      MetricName: 'CPUUtilization',
+      Dimensions: [
+        { Name: 'ClusterName', Value: alarm.cluster },
+        { Name: 'ServiceName', Value: alarm.service },
+      ],
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: alarm.threshold,
+      ComparisonOperator: alarm.comparison,
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -11,6 +11,7 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { buildAll } from '../scripts/build.ts';
 import { PROJECT_ROOT, readServerlessFunctions } from '../scripts/serverless-functions.ts';
 import type { AwsClientConfig } from './local-aws.ts';
 
@@ -48,12 +49,41 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
   // Test files run in parallel processes and share dist/: one packages at a time, the others then reuse it.
   await withBuildLock(async () => {
     if (existsSync(packaged.updateTemplate)) return;
-    await runProjectCommand('node', ['scripts/build.ts']);
-    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
+    await buildOnce();
+    await runProjectCommand(OSLS, ['package', '--stage', stage, '--package', directory], oslsEnvironment());
     // Keep the zips with the template: dist/ is rebuilt by later runs while this package is still in use.
     for (const fn of readServerlessFunctions()) copyFileSync(fn.artifact, join(directory, basename(fn.artifact)));
   });
   return packaged;
+}
+
+const OSLS = join(PROJECT_ROOT, 'node_modules', '.bin', 'osls');
+/** Where dist/ records the inputs it was built from. */
+const BUILT_FROM = join(PROJECT_ROOT, 'dist', '.built-from');
+
+/**
+ * Builds the function zips unless dist/ already holds a build of these very inputs (`npm start` again, the next
+ * test file). Call it holding the build lock.
+ */
+async function buildOnce(): Promise<void> {
+  const inputs = hashInputs();
+  const built = existsSync(BUILT_FROM) && readFileSync(BUILT_FROM, 'utf8') === inputs && readServerlessFunctions().every((fn) => existsSync(fn.artifact));
+  if (built) return;
+  await buildAll();
+  writeFileSync(BUILT_FROM, inputs);
+}
+
+/** Builds dist/ for a later `osls deploy`, so the build can overlap with other start-up work. */
+export function buildFunctionZips(): Promise<void> {
+  return withBuildLock(buildOnce);
+}
+
+/**
+ * osls, its own telemetry off; Node's compile cache keeps its ~2 s of module loading and schema compilation for
+ * the next run.
+ */
+function oslsEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, SLS_TELEMETRY_DISABLED: '1', NODE_COMPILE_CACHE: join(PROJECT_ROOT, '.local', 'node-compile-cache'), ...extra };
 }
 
 const STALE_LOCK_MS = 5 * 60_000;
@@ -164,15 +194,18 @@ async function waitForStack(client: CloudFormationClient, stackName: string): Pr
 /** Runs the real `osls deploy` against the local AWS (slower than createStack; what `npm start` shows). */
 export async function deployWithOsls(stage: string, endpoint: string): Promise<void> {
   await withBuildLock(async () => {
-    await runProjectCommand('node', ['scripts/build.ts']);
-    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['deploy', '--stage', stage, '--region', 'us-east-1'], {
-      ...process.env,
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      SLS_AWS_MONITORING_FREQUENCY: '200',
-      SLS_TELEMETRY_DISABLED: '1',
-    });
+    await buildOnce();
+    await runProjectCommand(
+      OSLS,
+      ['deploy', '--stage', stage, '--region', 'us-east-1'],
+      oslsEnvironment({
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+        // osls waits this long before each look at the stack; the local AWS finishes a stack within its request.
+        SLS_AWS_MONITORING_FREQUENCY: '50',
+      }),
+    );
   });
 }

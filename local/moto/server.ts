@@ -12,6 +12,11 @@ export interface MotoServer {
   port: number;
   endpoint: string;
   reset(): Promise<void>;
+  /**
+   * Seeds moto's random generator: the identifiers it generates from here on (the random parts of ELB, ECS and
+   * other ARNs) follow from the seed and the order of the calls that create them.
+   */
+  seed(value: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -177,6 +182,9 @@ export async function startMoto(options: StartMotoOptions): Promise<MotoServer> 
       // Freeing a big state takes seconds (measured ~3 s after 5,000 ingested task events, more on a busy machine).
       await post(endpoint, '/moto-api/reset', undefined, RESET_TIMEOUT_MS);
       await configure();
+    },
+    async seed(value) {
+      await post(endpoint, `/moto-api/seed?a=${value}`);
     },
     stop() {
       stopping ??= (async () => {

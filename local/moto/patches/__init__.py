@@ -10,6 +10,7 @@ import traceback
 
 from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
+from .cloudformation_validate import fix_18_cloudformation_validate_template
 from .cloudwatch_composite_alarms import fix_17_cloudwatch_composite_alarms
 from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
@@ -46,6 +47,7 @@ FIXES = (
     fix_15_stop_is_aborted,
     fix_16_execution_status_events,
     fix_17_cloudwatch_composite_alarms,
+    fix_18_cloudformation_validate_template,
 )
 
 

@@ -1,0 +1,19 @@
+import { productionWeights, pushImage, taskSets } from '../sample-blue-green.ts';
+import { followDeploy, newestDeployment } from './deploy-view.ts';
+import { say, type Scene } from './scene.ts';
+
+/** A push of a new image deploys the service: green comes up beside blue, takes 25 % of traffic, bakes, then all of it. */
+export const canaryDeploy: Scene = {
+  title: 'Canary deploy on push: pushing shop:v2 to ECR deploys demo/shop (canary 25 %, see services.shop.deploy)',
+  async run(context) {
+    const { shop } = context.demo;
+    const before = await newestDeployment(context, shop);
+    await pushImage(shop, 'v2');
+    const deployment = await followDeploy(context, shop, before, () => context.milestones.reach('first deploy started'));
+    if (deployment.status !== 'SUCCEEDED') throw new Error(`The canary deploy ended ${deployment.status}: ${String(deployment['error'] ?? deployment['reason'] ?? '')}`);
+    const seconds = context.milestones.reach('first service deployed');
+    const live = (await taskSets(shop)).map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`);
+    say(`${deployment.status}: production weights ${JSON.stringify(await productionWeights(shop))}; task sets ${live.join(', ')}`);
+    say(`First service deployed ${seconds.toFixed(1)} s after npm start.`);
+  },
+};
