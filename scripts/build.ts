@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { zipSync } from 'fflate';
+import { Zip, type ZipInputFile } from 'fflate';
 import { PROJECT_ROOT, readServerlessFunctions, type FunctionDefinition } from './serverless-functions.ts';
 
 /**
@@ -12,8 +14,9 @@ import { PROJECT_ROOT, readServerlessFunctions, type FunctionDefinition } from '
 const OUT_DIR = join(PROJECT_ROOT, 'dist');
 // Fixed timestamps make zips byte-identical across builds, so unchanged functions are not redeployed.
 const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
-// Level 9 took twice as long for 1 % smaller zips.
+// Level 9 takes three times as long for zips 0.3 % smaller.
 const ZIP_LEVEL = 6;
+const deflate = promisify(deflateRaw);
 
 /** How every function is bundled, entry points aside. */
 const BUNDLE_OPTIONS: BuildOptions = {
@@ -54,13 +57,36 @@ export async function buildFunctions(functions: FunctionDefinition[]): Promise<A
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
   });
-  return functions.map((fn) => {
-    const staging = join(OUT_DIR, fn.key);
-    const files = [modulePath(fn), `${modulePath(fn)}.map`];
-    const zip = zipSync(Object.fromEntries(files.map((file) => [file, [readFileSync(join(staging, file)), { mtime: ZIP_MTIME }]])), { level: ZIP_LEVEL });
-    mkdirSync(dirname(fn.artifact), { recursive: true });
-    writeFileSync(fn.artifact, zip);
-    return { key: fn.key, bytes: statSync(fn.artifact).size };
+  return Promise.all(
+    functions.map(async (fn) => {
+      const staging = join(OUT_DIR, fn.key);
+      const files = [modulePath(fn), `${modulePath(fn)}.map`].map((name) => ({ name, data: readFileSync(join(staging, name)) }));
+      mkdirSync(dirname(fn.artifact), { recursive: true });
+      writeFileSync(fn.artifact, await zipDeflated(files));
+      return { key: fn.key, bytes: statSync(fn.artifact).size };
+    }),
+  );
+}
+
+/**
+ * A zip of the files, deflated by Node's zlib on its thread pool (several files at once, and faster than deflating in
+ * JavaScript); fflate writes the archive around the deflated data.
+ */
+async function zipDeflated(files: Array<{ name: string; data: Buffer }>): Promise<Buffer> {
+  const deflated = await Promise.all(files.map(({ data }) => deflate(data, { level: ZIP_LEVEL })));
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((error, chunk, final) => {
+      if (error) return reject(error);
+      chunks.push(chunk);
+      if (final) resolve(Buffer.concat(chunks));
+    });
+    files.forEach(({ name, data }, index) => {
+      const entry: ZipInputFile = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime: ZIP_MTIME };
+      zip.add(entry);
+      entry.ondata?.(null, new Uint8Array(deflated[index] as Buffer), true);
+    });
+    zip.end();
   });
 }
 

@@ -1,5 +1,5 @@
-import { productionWeights, pushImage, taskSets } from '../sample-blue-green.ts';
-import { followDeploy, newestDeployment } from './deploy-view.ts';
+import { pushImage } from '../sample-blue-green.ts';
+import { followDeploy, newestDeployment, servingSummary } from './deploy-view.ts';
 import { say, type Scene } from './scene.ts';
 
 /** An image whose tasks crash never gets production traffic for long: green's stopped tasks roll the deploy back. */
@@ -14,8 +14,7 @@ export const badImageRollback: Scene = {
       await pushImage(shop, 'v3');
       const deployment = await followDeploy(context, shop, before);
       if (deployment.status !== 'ROLLED_BACK') throw new Error(`The bad image's deploy ended ${deployment.status}, not ROLLED_BACK`);
-      const live = (await taskSets(shop)).map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`);
-      say(`${deployment.status}: production weights ${JSON.stringify(await productionWeights(shop))}; task sets ${live.join(', ')}`);
+      say(`${deployment.status}: ${await servingSummary(shop)}`);
     } finally {
       context.aws.runtime.faults.clear();
     }

@@ -1,5 +1,5 @@
-import { productionWeights, pushImage, taskSets } from '../sample-blue-green.ts';
-import { followDeploy, newestDeployment } from './deploy-view.ts';
+import { pushImage } from '../sample-blue-green.ts';
+import { followDeploy, newestDeployment, servingSummary } from './deploy-view.ts';
 import { say, type Scene } from './scene.ts';
 
 /** A push of a new image deploys the service: green comes up beside blue, takes 25 % of traffic, bakes, then all of it. */
@@ -9,11 +9,12 @@ export const canaryDeploy: Scene = {
     const { shop } = context.demo;
     const before = await newestDeployment(context, shop);
     await pushImage(shop, 'v2');
-    const deployment = await followDeploy(context, shop, before, () => context.milestones.reach('first deploy started'));
+    const deployment = await followDeploy(context, shop, before, () => {
+      say(`(the first deploy started ${context.milestones.reach('first deploy started').toFixed(1)} s after npm start)`);
+    });
     if (deployment.status !== 'SUCCEEDED') throw new Error(`The canary deploy ended ${deployment.status}: ${String(deployment['error'] ?? deployment['reason'] ?? '')}`);
-    const seconds = context.milestones.reach('first service deployed');
-    const live = (await taskSets(shop)).map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`);
-    say(`${deployment.status}: production weights ${JSON.stringify(await productionWeights(shop))}; task sets ${live.join(', ')}`);
+    const seconds = context.milestones.reach('first deploy succeeded');
+    say(`${deployment.status}: ${await servingSummary(shop)}`);
     say(`First service deployed ${seconds.toFixed(1)} s after npm start.`);
   },
 };

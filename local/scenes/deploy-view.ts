@@ -1,6 +1,6 @@
 import { DeploymentStore, type StoredDeployment } from '../../functions/deploy/adapters/deployment-store.ts';
 import { isEnded } from '../../functions/deploy/domain/deployment.ts';
-import type { BlueGreenService } from '../sample-blue-green.ts';
+import { productionWeights, taskSets, type BlueGreenService } from '../sample-blue-green.ts';
 import { poll, say, type SceneContext } from './scene.ts';
 
 /**
@@ -49,10 +49,26 @@ export async function followDeploy(
   }
 }
 
+/** Where production traffic goes (by target group name) and which task sets run, as ELB and ECS report them. */
+export async function servingSummary(target: BlueGreenService): Promise<string> {
+  const weights = await productionWeights(target);
+  const groupName = (arn: string) => arn.split('/')[1] ?? arn;
+  const traffic = [
+    `${groupName(target.blueTargetGroupArn)} ${weights['blue'] ?? 0} %`,
+    `${groupName(target.greenTargetGroupArn)} ${weights['green'] ?? 0} %`,
+  ];
+  const sets = (await taskSets(target)).map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`);
+  return `traffic ${traffic.join(', ')}; task sets ${sets.join(', ')}`;
+}
+
+/** Reasons name every stopped task; the first line of one is enough here. */
+const MAX_DETAIL = 220;
+
 function stepLine(step: Record<string, unknown>): string {
   const seconds = (Date.parse(String(step['endedAt'])) - Date.parse(String(step['startedAt']))) / 1000;
   const traffic = typeof step['greenWeight'] === 'number' ? `green ${step['greenWeight']} %` : '';
-  const detail = [traffic, step['reason'], step['note']].filter((part) => typeof part === 'string' && part !== '').join(', ');
+  const joined = [traffic, step['reason'], step['note']].filter((part) => typeof part === 'string' && part !== '').join(', ');
+  const detail = joined.length > MAX_DETAIL ? `${joined.slice(0, MAX_DETAIL)}…` : joined;
   return `${String(step['name']).padEnd(18)} ${Number.isFinite(seconds) ? `${seconds.toFixed(1).padStart(5)} s` : ''}  ${detail}`.trimEnd();
 }
 

@@ -33,7 +33,8 @@ export const ingestion: Scene = {
       webTasks.map((task) => [String(task['taskArn']).split('/').pop(), `${String(task['family'])}:${String(task['revision'])}`, String(task['lastStatus']), task['version'] as number, task['stopCode'] as string]),
     );
     for (const rejected of state.filter((item) => item['kind'] === 'rejected-event')) say(`Rejected ${String(rejected['detailType'])}: ${String(rejected['reason'])}`);
-    const failures = (await scan(context, context.tables.outbox)).filter((item) => item['kind'] === 'task-failed');
+    const webTaskArns = new Set(webTasks.map((task) => task['taskArn']));
+    const failures = (await scan(context, context.tables.outbox)).filter((item) => item['kind'] === 'task-failed' && webTaskArns.has((item['details'] as { taskArn?: string } | undefined)?.taskArn));
     for (const notification of failures) say(`Announced: ${String(notification['subject'])}`);
   },
 };
