@@ -10,7 +10,7 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readServerlessFunctions } from '../scripts/serverless-functions.ts';
-import { findFreePort, startMoto, type MotoServer } from './moto/server.ts';
+import { findFreePort, startMoto, type MotoAhead, type MotoServer } from './moto/server.ts';
 import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
 import { createStack, packageStack, type PackagedStack } from './stack.ts';
 
@@ -51,10 +51,14 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-export async function startLocalAws(options: { stage?: string; port?: number } = {}): Promise<LocalAws> {
+/**
+ * `port`: the runtime's (default: a free one). `moto`: a moto already starting for a runtime on its `runtimePort`
+ * (moto/server.ts startMotoAhead), instead of starting one here.
+ */
+export async function startLocalAws(options: { stage?: string; port?: number; moto?: MotoAhead } = {}): Promise<LocalAws> {
   const stage = options.stage ?? 'local';
   const functions = new DeployedFunctions();
-  const { runtime, moto } = await startRuntimeAndMoto(functions, options.port);
+  const { runtime, moto } = options.moto ? await startRuntimeFor(options.moto, functions) : await startRuntimeAndMoto(functions, options.port);
   const config: AwsClientConfig = {
     endpoint: runtime.endpoint,
     region: LOCAL_REGION,
@@ -126,6 +130,23 @@ async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: num
       const portTaken = error instanceof Error && /address already in use/i.test(error.message);
       if (!portTaken || attempt >= START_ATTEMPTS) throw error;
     }
+  }
+}
+
+/** The runtime in front of a moto started ahead of it; moto is stopped if the runtime cannot listen. */
+async function startRuntimeFor(ahead: MotoAhead, functions: FunctionResolver): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions });
+  } catch (error) {
+    await (await ahead.server.catch(() => undefined))?.stop();
+    throw error;
+  }
+  try {
+    return { runtime, moto: await ahead.server };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
   }
 }
 

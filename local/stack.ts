@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
   CloudFormationClient,
@@ -11,8 +10,8 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildAll } from '../scripts/build.ts';
 import { PROJECT_ROOT, readServerlessFunctions } from '../scripts/serverless-functions.ts';
+import { buildOnce, hashInputs, withBuildLock } from './build-cache.ts';
 import type { AwsClientConfig } from './local-aws.ts';
 
 /**
@@ -22,7 +21,6 @@ import type { AwsClientConfig } from './local-aws.ts';
 
 const run = promisify(execFile);
 export const SERVICE_NAME = 'harbormaster';
-const PACKAGE_INPUTS = ['serverless.yml', 'package-lock.json', 'infra', 'functions', 'statemachines', 'scripts'];
 
 export interface PackagedStack {
   stage: string;
@@ -58,58 +56,12 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
 }
 
 const OSLS = join(PROJECT_ROOT, 'node_modules', '.bin', 'osls');
-/** Where dist/ records the inputs it was built from. */
-const BUILT_FROM = join(PROJECT_ROOT, 'dist', '.built-from');
-
-/**
- * Builds the function zips unless dist/ already holds a build of these very inputs (`npm start` again, the next
- * test file). Call it holding the build lock.
- */
-async function buildOnce(): Promise<void> {
-  const inputs = hashInputs();
-  const built = existsSync(BUILT_FROM) && readFileSync(BUILT_FROM, 'utf8') === inputs && readServerlessFunctions().every((fn) => existsSync(fn.artifact));
-  if (built) return;
-  await buildAll();
-  writeFileSync(BUILT_FROM, inputs);
-}
-
-/** Builds dist/ for a later `osls deploy`, so the build can overlap with other start-up work. */
-export function buildFunctionZips(): Promise<void> {
-  return withBuildLock(buildOnce);
-}
-
 /**
  * osls, its own telemetry off; Node's compile cache keeps its ~2 s of module loading and schema compilation for
  * the next run.
  */
 function oslsEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, SLS_TELEMETRY_DISABLED: '1', NODE_COMPILE_CACHE: join(PROJECT_ROOT, '.local', 'node-compile-cache'), ...extra };
-}
-
-const STALE_LOCK_MS = 5 * 60_000;
-
-/**
- * Serialises everything that writes or reads dist/ across processes (test files run in parallel).
- * mkdir is atomic; a lock older than any packaging run is left over from a crash.
- */
-async function withBuildLock(work: () => Promise<void>): Promise<void> {
-  const path = join(PROJECT_ROOT, '.local', 'build.lock');
-  mkdirSync(dirname(path), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(path);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  try {
-    await work();
-  } finally {
-    rmSync(path, { recursive: true, force: true });
-  }
 }
 
 /** Runs a project command, failing with its output when it fails. */
@@ -121,20 +73,6 @@ export async function runProjectCommand(command: string, args: string[], env: No
     const failed = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${relative(PROJECT_ROOT, command) || command} ${args.join(' ')} failed:\n${failed.stdout ?? ''}${failed.stderr ?? failed.message}`);
   }
-}
-
-function hashInputs(): string {
-  const hash = createHash('sha256');
-  const visit = (path: string): void => {
-    if (!existsSync(path)) return;
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else {
-      hash.update(relative(PROJECT_ROOT, path)).update(readFileSync(path));
-    }
-  };
-  for (const input of PACKAGE_INPUTS) visit(join(PROJECT_ROOT, input));
-  return hash.digest('hex').slice(0, 16);
 }
 
 /**

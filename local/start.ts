@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createDemoServices } from './demo-services.ts';
-import { startLocalAws, type LocalAws } from './local-aws.ts';
-import { SCENES } from './scenes/index.ts';
-import { Milestones, sceneContext } from './scenes/scene.ts';
-import { buildFunctionZips, deployWithOsls } from './stack.ts';
+import type { LocalAws } from './local-aws.ts';
+import { findFreePort, portIsFree, startMotoAhead, type MotoAhead } from './moto/server.ts';
 
 const DEFAULT_PORT = 4566;
 
@@ -40,15 +37,26 @@ if (options.help) {
 
 const stage = options.stage as string;
 const heading = (message: string) => console.log(`\n▸ ${message}`);
+
+// moto and the build take the longest to start: both begin before the ~2 s of loading everything else.
+const requestedPort = options.port === undefined ? undefined : Number(options.port);
+const motoAhead = await startMotoAhead(requestedPort ?? ((await portIsFree(DEFAULT_PORT)) ? DEFAULT_PORT : await findFreePort()));
+const { buildFunctionZips } = await import('./build-cache.ts');
+const building = buildFunctionZips().then(() => performance.now() / 1000);
+// Awaited below; a build failing while the local AWS starts must not end the process as an unhandled rejection.
+building.catch(() => undefined);
+
+const { startLocalAws } = await import('./local-aws.ts');
+const { deployWithOsls } = await import('./stack.ts');
+const { createDemoServices } = await import('./demo-services.ts');
+const { SCENES } = await import('./scenes/index.ts');
+const { Milestones, sceneContext } = await import('./scenes/scene.ts');
 const milestones = new Milestones();
 
 // The handlers' structured logs would bury the scenes; rejected events still log at ERROR.
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'ERROR';
 heading('Starting the local AWS (moto + local runtime) while the functions are built…');
-const building = buildFunctionZips().then(() => void milestones.reach('functions built'));
-// Awaited below; a build failing while the local AWS starts must not end the process as an unhandled rejection.
-building.catch(() => undefined);
-const aws = await startAws(options.port);
+const aws = await startAws(motoAhead);
 milestones.reach('local AWS started');
 const stop = async () => {
   await aws.stop();
@@ -59,11 +67,12 @@ process.once('SIGTERM', () => void stop());
 
 try {
   console.log(`  endpoint ${aws.endpoint}`);
-  // While the build runs: moto prepares each service on its first call.
-  await Promise.all([building, aws.warmUp().then(() => void milestones.reach('local AWS warmed up'))]);
+  // moto prepares each service on its first call: here, while the build runs and osls loads.
+  const warming = aws.warmUp().then(() => void milestones.reach('local AWS warmed up'));
+  milestones.reach('functions built', await building);
   heading(`Deploying serverless.yml (stage ${stage}) with osls deploy…`);
   const deployStarted = performance.now();
-  await deployWithOsls(stage, aws.endpoint);
+  await Promise.all([deployWithOsls(stage, aws.endpoint), warming]);
   console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s (${milestones.reach('stack deployed').toFixed(1)} s after start)`);
 
   const context = sceneContext(aws, stage, await createDemoServices(aws, stage), milestones);
@@ -90,14 +99,17 @@ if (options.once) {
   console.log('Ctrl+C stops it.');
 }
 
-/** On the well-known port unless it is taken (another local AWS?) or another one was asked for. */
-async function startAws(port: string | undefined): Promise<LocalAws> {
-  if (port !== undefined) return startLocalAws({ stage, port: Number(port) });
+/**
+ * On the well-known port unless it was taken (another local AWS?) or another one was asked for. Another process can
+ * take a port after it was found free: then the runtime and moto start again, on free ports.
+ */
+async function startAws(ahead: MotoAhead): Promise<LocalAws> {
   try {
-    return await startLocalAws({ stage, port: DEFAULT_PORT });
+    return await startLocalAws({ stage, moto: ahead });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    console.log(`  port ${DEFAULT_PORT} is taken: using a free one`);
-    return startLocalAws({ stage });
+    const portTaken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /address already in use/i.test(String(error));
+    if (!portTaken) throw error;
+    if (requestedPort === undefined) console.log(`  port ${ahead.runtimePort} was taken meanwhile: using a free one`);
+    return startLocalAws({ stage, port: requestedPort });
   }
 }

@@ -71,6 +71,35 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on the port of 127.0.0.1 (another process may take it right after). */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** moto starting ahead of the local runtime that will listen on `runtimePort` and forward to `upstream`. */
+export interface MotoAhead {
+  runtimePort: number;
+  upstream: string;
+  server: Promise<MotoServer>;
+}
+
+/**
+ * Starts moto for a runtime that is not listening yet: moto takes seconds to start, which can overlap with loading
+ * the runtime (npm start). The caller awaits `server` (local-aws.ts startLocalAws).
+ */
+export async function startMotoAhead(runtimePort: number): Promise<MotoAhead> {
+  const port = await findFreePort();
+  const server = startMoto({ port, callbackPort: runtimePort });
+  // Awaited by whoever starts the runtime; until then a failure must not end the process as an unhandled rejection.
+  server.catch(() => undefined);
+  return { runtimePort, upstream: `http://127.0.0.1:${port}`, server };
+}
+
 const RESET_TIMEOUT_MS = 120_000;
 
 async function request(endpoint: string, path: string, method: 'GET' | 'POST', body?: unknown, timeoutMs = 10_000): Promise<Response> {

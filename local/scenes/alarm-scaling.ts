@@ -1,5 +1,7 @@
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { Session } from '../../cli/session.ts';
 import { queryIndexItems } from '../../functions/kernel/store/index-query.ts';
 import { poll, say, showTable, type Scene, type SceneContext } from './scene.ts';
 
@@ -41,7 +43,14 @@ async function fireAndWait(context: SceneContext, alarmName: string, datapoint: 
   });
   say(`  ${String(activity?.['outcome'])}: desired count ${String(activity?.['fromCapacity'])} → ${String(activity?.['toCapacity'] ?? activity?.['fromCapacity'])} (${await desiredCount(context)} in ECS)`);
   await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'OK', StateReason: 'Threshold no longer crossed' }));
-  say(`${alarmName} → OK`);
+  // The execution notices at its next evaluation (evaluationIntervalSeconds) and ends.
+  const { scalingStateMachineArn } = await new Session({ stage: context.stage }).stack();
+  const sfn = new SFNClient(context.aws.clientConfig);
+  await poll(`the scaling execution of ${alarmName} to end`, async () => {
+    const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: scalingStateMachineArn, statusFilter: 'RUNNING' }));
+    return (running.executions ?? []).length === 0 ? true : undefined;
+  });
+  say(`${alarmName} → OK: its scaling execution ended`);
 }
 
 /** The service's scaling activities, oldest first. */

@@ -34,18 +34,21 @@ export async function followDeploy(
   });
   onStart(started);
   say(`${started.deploymentId}: ${String(started['trigger'] ?? 'deploy')} of ${shortImage(started)}`);
-  const shown = new Set<number>();
+  const shown = new Set<string>();
   let current = started;
   for (;;) {
+    // Read before the steps: a deployment's steps are all recorded before it ends.
+    const ended = isEnded(current.status);
     const steps = await store.steps(target.cluster, target.service, started.deploymentId);
-    steps.forEach((step, index) => {
-      if (shown.has(index) || step['outcome'] === undefined) return;
-      shown.add(index);
+    for (const step of steps) {
+      const key = `${String(step['name'])}@${String(step['startedAt'])}`;
+      if (shown.has(key) || step['outcome'] === undefined) continue;
+      shown.add(key);
       say(`  ${step['outcome'] === 'SUCCEEDED' ? '✓' : '✗'} ${stepLine(step)}`);
-    });
-    if (isEnded(current.status) && shown.size === steps.length) return current;
-    current = (await store.getDeployment(target.cluster, target.service, started.deploymentId)) ?? current;
+    }
+    if (ended) return current;
     await new Promise((resolve) => setTimeout(resolve, 100));
+    current = (await store.getDeployment(target.cluster, target.service, started.deploymentId)) ?? current;
   }
 }
 

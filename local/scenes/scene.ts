@@ -40,19 +40,21 @@ export function sceneContext(aws: LocalAws, stage: string, demo: DemoServices, m
 export class Milestones {
   private readonly reached = new Map<string, number>();
 
-  reach(name: string): number {
-    if (!this.reached.has(name)) this.reached.set(name, performance.now() / 1000);
+  /** `at`: when it was reached, if that was earlier (seconds since the process started). */
+  reach(name: string, at = performance.now() / 1000): number {
+    if (!this.reached.has(name)) this.reached.set(name, at);
     return this.reached.get(name) as number;
   }
 
   /** `name 9.1 s, other 12.3 s`, in the order they were reached. */
   summary(): string {
-    return [...this.reached].map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ');
+    return [...this.reached].sort(([, a], [, b]) => a - b).map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`).join(', ');
   }
+
 }
 
-export function say(text = ''): void {
-  console.log(text === '' ? '' : `  ${text}`);
+export function say(text: string): void {
+  console.log(`  ${text}`);
 }
 
 export function showTable(headers: string[], rows: Cell[][]): void {
