@@ -40,7 +40,8 @@ const heading = (message: string) => console.log(`\n▸ ${message}`);
 
 // moto and the build take the longest to start: both begin before the ~2 s of loading everything else.
 const requestedPort = options.port === undefined ? undefined : Number(options.port);
-const motoAhead = await startMotoAhead(requestedPort ?? ((await portIsFree(DEFAULT_PORT)) ? DEFAULT_PORT : await findFreePort()));
+const defaultPortTaken = requestedPort === undefined && !(await portIsFree(DEFAULT_PORT));
+const motoAhead = await startMotoAhead(requestedPort ?? (defaultPortTaken ? await findFreePort() : DEFAULT_PORT));
 const { buildFunctionZips } = await import('./build-cache.ts');
 const building = buildFunctionZips().then(() => performance.now() / 1000);
 // Awaited below; a build failing while the local AWS starts must not end the process as an unhandled rejection.
@@ -56,6 +57,7 @@ const milestones = new Milestones();
 // The handlers' structured logs would bury the scenes; rejected events still log at ERROR.
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'ERROR';
 heading('Starting the local AWS (moto + local runtime) while the functions are built…');
+if (defaultPortTaken) console.log(`  port ${DEFAULT_PORT} is taken (another local AWS?): using a free one`);
 const aws = await startAws(motoAhead);
 milestones.reach('local AWS started');
 const stop = async () => {
