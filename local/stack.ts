@@ -77,7 +77,7 @@ export async function runProjectCommand(command: string, args: string[], env: No
 
 /**
  * Creates the packaged stack the way `osls deploy` does, minus its polling: the create template (deployment
- * bucket), then the zips at the template's S3 keys, then the full template. ~0.2 s on moto.
+ * bucket), then the zips at the template's S3 keys, then the full template. A second or two on moto.
  */
 export async function createStack(packaged: PackagedStack, config: AwsClientConfig): Promise<Stack> {
   const cloudFormation = new CloudFormationClient(config);
