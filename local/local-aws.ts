@@ -1,7 +1,16 @@
 import { pathToFileURL } from 'node:url';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeAlarmsCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readServerlessFunctions } from '../scripts/serverless-functions.ts';
-import { findFreePort, startMoto, type MotoServer } from './moto/server.ts';
+import { findFreePort, startMoto, type MotoAhead, type MotoServer } from './moto/server.ts';
 import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
 import { createStack, packageStack, type PackagedStack } from './stack.ts';
 
@@ -34,13 +43,22 @@ export interface LocalAws {
    * pre-traffic hook); forgotten on reset.
    */
   registerFunction(functionName: string, handler: LambdaHandler): void;
+  /**
+   * Makes one cheap call to each service a deploy and the demo use: moto loads a service's code and builds its
+   * request handling on the first call to it (0.3–1 s each), which can then happen while something else waits.
+   */
+  warmUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startLocalAws(options: { stage?: string; port?: number } = {}): Promise<LocalAws> {
+/**
+ * `port`: the runtime's (default: a free one). `moto`: a moto already starting for a runtime on its `runtimePort`
+ * (moto/server.ts startMotoAhead), instead of starting one here.
+ */
+export async function startLocalAws(options: { stage?: string; port?: number; moto?: MotoAhead } = {}): Promise<LocalAws> {
   const stage = options.stage ?? 'local';
   const functions = new DeployedFunctions();
-  const { runtime, moto } = await startRuntimeAndMoto(functions, options.port);
+  const { runtime, moto } = options.moto ? await startRuntimeFor(options.moto, functions) : await startRuntimeAndMoto(functions, options.port);
   const config: AwsClientConfig = {
     endpoint: runtime.endpoint,
     region: LOCAL_REGION,
@@ -74,6 +92,20 @@ export async function startLocalAws(options: { stage?: string; port?: number } =
     registerFunction(functionName, handler) {
       functions.register(functionName, handler);
     },
+    async warmUp() {
+      await Promise.all([
+        new CloudFormationClient(config).send(new ListStacksCommand({})),
+        new S3Client({ ...config, forcePathStyle: true }).send(new ListBucketsCommand({})),
+        new LambdaClient(config).send(new ListFunctionsCommand({})),
+        new DynamoDBClient(config).send(new ListTablesCommand({})),
+        new SFNClient(config).send(new ListStateMachinesCommand({})),
+        new ECSClient(config).send(new ListClustersCommand({})),
+        new ECRClient(config).send(new DescribeRepositoriesCommand({})),
+        new ElasticLoadBalancingV2Client(config).send(new DescribeLoadBalancersCommand({})),
+        new EC2Client(config).send(new DescribeVpcsCommand({})),
+        new CloudWatchClient(config).send(new DescribeAlarmsCommand({})),
+      ]);
+    },
     async stop() {
       await runtime.stop();
       await moto.stop();
@@ -98,6 +130,23 @@ async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: num
       const portTaken = error instanceof Error && /address already in use/i.test(error.message);
       if (!portTaken || attempt >= START_ATTEMPTS) throw error;
     }
+  }
+}
+
+/** The runtime in front of a moto started ahead of it; moto is stopped if the runtime cannot listen. */
+async function startRuntimeFor(ahead: MotoAhead, functions: FunctionResolver): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions });
+  } catch (error) {
+    await (await ahead.server.catch(() => undefined))?.stop();
+    throw error;
+  }
+  try {
+    return { runtime, moto: await ahead.server };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
   }
 }
 

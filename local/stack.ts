@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -12,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PROJECT_ROOT, readServerlessFunctions } from '../scripts/serverless-functions.ts';
-import { withFileLock } from './file-lock.ts';
+import { buildOnce, hashInputs, withBuildLock } from './build-cache.ts';
 import type { AwsClientConfig } from './local-aws.ts';
 
 /**
@@ -22,7 +21,6 @@ import type { AwsClientConfig } from './local-aws.ts';
 
 const run = promisify(execFile);
 export const SERVICE_NAME = 'harbormaster';
-const PACKAGE_INPUTS = ['serverless.yml', 'package-lock.json', 'infra', 'functions', 'statemachines', 'scripts'];
 
 export interface PackagedStack {
   stage: string;
@@ -49,17 +47,21 @@ export async function packageStack(stage = 'local'): Promise<PackagedStack> {
   // Test files run in parallel processes and share dist/: one packages at a time, the others then reuse it.
   await withBuildLock(async () => {
     if (existsSync(packaged.updateTemplate)) return;
-    await runProjectCommand('node', ['scripts/build.ts']);
-    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', stage, '--package', directory]);
+    await buildOnce();
+    await runProjectCommand(OSLS, ['package', '--stage', stage, '--package', directory], oslsEnvironment());
     // Keep the zips with the template: dist/ is rebuilt by later runs while this package is still in use.
     for (const fn of readServerlessFunctions()) copyFileSync(fn.artifact, join(directory, basename(fn.artifact)));
   });
   return packaged;
 }
 
-/** Serialises everything that writes or reads dist/ across processes (test files run in parallel). */
-function withBuildLock(work: () => Promise<void>): Promise<void> {
-  return withFileLock(join(PROJECT_ROOT, '.local', 'build.lock'), work);
+const OSLS = join(PROJECT_ROOT, 'node_modules', '.bin', 'osls');
+/**
+ * osls, its own telemetry off; Node's compile cache keeps its ~2 s of module loading and schema compilation for
+ * the next run.
+ */
+function oslsEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, SLS_TELEMETRY_DISABLED: '1', NODE_COMPILE_CACHE: join(PROJECT_ROOT, '.local', 'node-compile-cache'), ...extra };
 }
 
 /** Runs a project command, failing with its output when it fails. */
@@ -73,23 +75,9 @@ export async function runProjectCommand(command: string, args: string[], env: No
   }
 }
 
-function hashInputs(): string {
-  const hash = createHash('sha256');
-  const visit = (path: string): void => {
-    if (!existsSync(path)) return;
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) visit(join(path, entry));
-    } else {
-      hash.update(relative(PROJECT_ROOT, path)).update(readFileSync(path));
-    }
-  };
-  for (const input of PACKAGE_INPUTS) visit(join(PROJECT_ROOT, input));
-  return hash.digest('hex').slice(0, 16);
-}
-
 /**
  * Creates the packaged stack the way `osls deploy` does, minus its polling: the create template (deployment
- * bucket), then the zips at the template's S3 keys, then the full template. ~0.2 s on moto.
+ * bucket), then the zips at the template's S3 keys, then the full template. A second or two on moto.
  */
 export async function createStack(packaged: PackagedStack, config: AwsClientConfig): Promise<Stack> {
   const cloudFormation = new CloudFormationClient(config);
@@ -144,15 +132,18 @@ async function waitForStack(client: CloudFormationClient, stackName: string): Pr
 /** Runs the real `osls deploy` against the local AWS (slower than createStack; what `npm start` shows). */
 export async function deployWithOsls(stage: string, endpoint: string): Promise<void> {
   await withBuildLock(async () => {
-    await runProjectCommand('node', ['scripts/build.ts']);
-    await runProjectCommand(join(PROJECT_ROOT, 'node_modules', '.bin', 'osls'), ['deploy', '--stage', stage, '--region', 'us-east-1'], {
-      ...process.env,
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      SLS_AWS_MONITORING_FREQUENCY: '200',
-      SLS_TELEMETRY_DISABLED: '1',
-    });
+    await buildOnce();
+    await runProjectCommand(
+      OSLS,
+      ['deploy', '--stage', stage, '--region', 'us-east-1'],
+      oslsEnvironment({
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+        // osls waits this long before each look at the stack; the local AWS finishes a stack within its request.
+        SLS_AWS_MONITORING_FREQUENCY: '50',
+      }),
+    );
   });
 }

@@ -1,28 +1,23 @@
 import { parseArgs } from 'node:util';
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DeploymentStore } from '../functions/deploy/adapters/deployment-store.ts';
-import { startLocalAws, type LocalAws } from './local-aws.ts';
-import { createBlueGreenService, deployExecutions, productionWeights, pushImage, taskSets, waitForExecution } from './sample-blue-green.ts';
-import { defaultAwsvpcConfiguration, pushEcrImage, registerFargateTaskDefinition } from './sample-resources.ts';
-import { deployWithOsls } from './stack.ts';
+import type { LocalAws } from './local-aws.ts';
+import { findFreePort, portIsFree, startMotoAhead, type MotoAhead } from './moto/server.ts';
 
-const HELP = `Usage: npm start [-- --once] [-- --port 4566]
+const DEFAULT_PORT = 4566;
+
+const HELP = `Usage: npm start [-- --once] [-- --port N] [-- --stage NAME]
 
 Runs the Harbormaster control plane on the embedded local AWS (moto plus our local runtime):
-  1. starts moto and the local runtime (Lambda invocations run this checkout's handlers),
+  1. starts the local AWS (Lambda invocations run this checkout's handlers) while the functions are built,
   2. deploys serverless.yml into it with the real \`osls deploy\`,
-  3. drives a small ECS/ECR scenario: an image push, two tasks starting, one crashing, one stopped,
-     and one malformed event, and prints what the control plane recorded in DynamoDB,
-  4. pushes an image that a blue/green service tracks and shows the canary deploy it triggers.
-Then it keeps running so you can talk to it with any AWS client (Ctrl+C stops it).
+  3. creates the demo services and applies examples/harbormaster.yml with \`harbormaster apply\`,
+  4. shows each capability at work: a canary deploy on push, a bad image rolled back, an alarm scaling a service
+     out and back in, task events ingested, a revision cleanup dry run then a real run.
+Then it prints the environment a second terminal needs to drive it with \`npx harbormaster\`, and keeps running
+until Ctrl+C.
 
 Options:
-  --once        exit after printing the recorded state
-  --port N      port of the local AWS endpoint (default: a free port)
+  --once        exit after the scenes
+  --port N      port of the local AWS endpoint (default ${DEFAULT_PORT}, or a free port if that one is taken)
   --stage NAME  stage to deploy (default: local)
   -h, --help    show this help
 `;
@@ -41,12 +36,30 @@ if (options.help) {
 }
 
 const stage = options.stage as string;
-const step = (message: string) => console.log(`\n▸ ${message}`);
+const heading = (message: string) => console.log(`\n▸ ${message}`);
 
-// The handlers' structured logs would bury the summary; rejected events still log at ERROR.
+// moto and the build take the longest to start: both begin before the ~2 s of loading everything else.
+const requestedPort = options.port === undefined ? undefined : Number(options.port);
+const defaultPortTaken = requestedPort === undefined && !(await portIsFree(DEFAULT_PORT));
+const motoAhead = await startMotoAhead(requestedPort ?? (defaultPortTaken ? await findFreePort() : DEFAULT_PORT));
+const { buildFunctionZips } = await import('./build-cache.ts');
+const building = buildFunctionZips().then(() => performance.now() / 1000);
+// Awaited below; a build failing while the local AWS starts must not end the process as an unhandled rejection.
+building.catch(() => undefined);
+
+const { startLocalAws } = await import('./local-aws.ts');
+const { deployWithOsls } = await import('./stack.ts');
+const { createDemoServices } = await import('./demo-services.ts');
+const { SCENES } = await import('./scenes/index.ts');
+const { Milestones, sceneContext } = await import('./scenes/scene.ts');
+const milestones = new Milestones();
+
+// The handlers' structured logs would bury the scenes; rejected events still log at ERROR.
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'ERROR';
-step('Starting the local AWS (moto + local runtime)…');
-const aws = await startLocalAws({ stage, port: options.port === undefined ? undefined : Number(options.port) });
+heading('Starting the local AWS (moto + local runtime) while the functions are built…');
+if (defaultPortTaken) console.log(`  port ${DEFAULT_PORT} is taken (another local AWS?): using a free one`);
+const aws = await startAws(motoAhead);
+milestones.reach('local AWS started');
 const stop = async () => {
   await aws.stop();
   process.exit(0);
@@ -56,18 +69,21 @@ process.once('SIGTERM', () => void stop());
 
 try {
   console.log(`  endpoint ${aws.endpoint}`);
-  step(`Deploying serverless.yml (stage ${stage}) with osls deploy…`);
+  // moto prepares each service on its first call: here, while the build runs and osls loads.
+  const warming = aws.warmUp().then(() => void milestones.reach('local AWS warmed up'));
+  milestones.reach('functions built', await building);
+  heading(`Deploying serverless.yml (stage ${stage}) with osls deploy…`);
   const deployStarted = performance.now();
-  await deployWithOsls(stage, aws.endpoint);
-  console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s`);
+  await Promise.all([deployWithOsls(stage, aws.endpoint), warming]);
+  console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s (${milestones.reach('stack deployed').toFixed(1)} s after start)`);
 
-  step('Driving a scenario: push an image, run two tasks (one crashes), stop the other, send one malformed event…');
-  await runScenario(aws);
+  const context = sceneContext(aws, stage, await createDemoServices(aws, stage), milestones);
+  for (const scene of SCENES) {
+    heading(scene.title);
+    await scene.run(context);
+  }
   await aws.runtime.idle(30_000);
-  await printRecordedState(aws, stage);
-
-  step('Blue/green: a service behind an ALB tracks ECR repository "shop" (canary 25 %); pushing shop:v2 deploys it…');
-  await runDeployScenario(aws, stage);
+  console.log(`\nTimings: ${milestones.summary()}`);
 } catch (error) {
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
   await aws.stop();
@@ -77,96 +93,25 @@ try {
 if (options.once) {
   await aws.stop();
 } else {
-  console.log(`\nThe local AWS keeps running at ${aws.endpoint}. Try:`);
-  console.log(`  AWS_ENDPOINT_URL=${aws.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \\`);
-  console.log(`    aws dynamodb scan --table-name harbormaster-${stage}-state`);
+  console.log('\nThe local control plane keeps running. In a second terminal:');
+  console.log(`  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
+  console.log('  npx harbormaster status');
+  console.log('  npx harbormaster deploys shop');
+  console.log('  npx harbormaster plan --file examples/harbormaster.yml');
   console.log('Ctrl+C stops it.');
 }
 
-async function runScenario(local: LocalAws): Promise<void> {
-  const config = local.clientConfig;
-  const ecs = new ECSClient(config);
-  const ecr = new ECRClient(config);
-
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-  await pushEcrImage(ecr, 'web', 'v1.0.0');
-
-  await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
-  const taskDefinition = await registerFargateTaskDefinition(ecs, 'web', '111122223333.dkr.ecr.us-east-1.amazonaws.com/web:v1.0.0');
-  const awsvpcConfiguration = await defaultAwsvpcConfiguration(config);
-  const runTask = async () =>
-    ecs.send(
-      new RunTaskCommand({
-        cluster: 'demo',
-        taskDefinition: taskDefinition.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration },
-      }),
-    );
-  const { tasks: [healthy] = [] } = await runTask();
-  // Let the first task reach RUNNING before the fault is armed, so only the second one crashes.
-  await local.runtime.idle(30_000);
-  local.runtime.faults.crashTasks({ taskDefinitionFamily: 'web', times: 1, exitCode: 137 });
-  await runTask();
-  await local.runtime.idle(30_000);
-  await ecs.send(new StopTaskCommand({ cluster: 'demo', task: healthy?.taskArn, reason: 'Scaled in by the demo' }));
-
-  await new EventBridgeClient(config).send(
-    new PutEventsCommand({ Entries: [{ Source: 'aws.ecs', DetailType: 'ECS Task State Change', Detail: JSON.stringify({ taskArn: 'not-an-arn', version: 'two' }) }] }),
-  );
-}
-
-async function runDeployScenario(local: LocalAws, stageName: string): Promise<void> {
-  const target = await createBlueGreenService(local.clientConfig, {
-    name: 'shop',
-    stage: stageName,
-    deploy: { strategy: { type: 'canary', percent: 25, bakeMinutes: 0.05 }, finalBakeMinutes: 0.05 },
-  });
-  const digest = await pushImage(target, 'v2');
-  await local.runtime.idle(30_000);
-  const [execution] = await deployExecutions(target);
-  if (!execution) throw new Error('The push started no deploy: is the shop service configuration stored?');
-  const ended = await waitForExecution(target, execution.executionArn, 120_000);
-  const store = new DeploymentStore(DynamoDBDocumentClient.from(new DynamoDBClient(local.clientConfig)), {
-    state: `harbormaster-${stageName}-state`,
-    outbox: `harbormaster-${stageName}-outbox`,
-  });
-  const [deployment] = await store.history(target.cluster, target.service);
-  console.log(`\nDeployment ${execution.name}: ${deployment?.status ?? ended.status} (execution ${ended.status}), image ${digest.slice(0, 19)}…`);
-  console.table(
-    (await store.steps(target.cluster, target.service, execution.name)).map((item) => ({
-      step: item['name'],
-      outcome: item['outcome'],
-      'green %': item['greenWeight'] ?? '',
-    })),
-  );
-  const live = await taskSets(target);
-  console.log(`Production weights ${JSON.stringify(await productionWeights(target))}; task sets now: ${live.map((set) => `${set.status} ${set.taskDefinition?.split('/').pop()}`).join(', ')}`);
-}
-
-async function printRecordedState(local: LocalAws, stageName: string): Promise<void> {
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(local.clientConfig));
-  const scan = async (table: string) => (await documents.send(new ScanCommand({ TableName: `harbormaster-${stageName}-${table}` }))).Items ?? [];
-  const state = await scan('state');
-  const outbox = await scan('outbox');
-  const ofKind = (kind: string) => state.filter((item) => item['kind'] === kind);
-
-  step(`Recorded state (${local.runtime.emitter.emitted.length} AWS events emitted, ${local.runtime.invocations.length} Lambda invocations)`);
-  console.log('\nTasks (newest version of each):');
-  console.table(
-    ofKind('task').map((task) => ({
-      task: String(task['taskArn']).split('/').pop(),
-      cluster: task['cluster'],
-      definition: `${task['family']}:${task['revision']}`,
-      status: task['lastStatus'],
-      version: task['version'],
-      stopCode: task['stopCode'] ?? '',
-    })),
-  );
-  console.log('Image tags:');
-  console.table(ofKind('image').map((image) => ({ repository: image['repository'], tag: image['tag'], digest: String(image['digest']).slice(0, 19) + '…' })));
-  console.log('Rejected events:');
-  console.table(ofKind('rejected-event').map((item) => ({ detailType: item['detailType'], reason: item['reason'] })));
-  console.log('Notification outbox (announced on Slack/webhooks by the notifier):');
-  console.table(outbox.map((item) => ({ kind: item['kind'], subject: item['subject'] })));
+/**
+ * On the well-known port unless it was taken (another local AWS?) or another one was asked for. Another process can
+ * take a port after it was found free: then the runtime and moto start again, on free ports.
+ */
+async function startAws(ahead: MotoAhead): Promise<LocalAws> {
+  try {
+    return await startLocalAws({ stage, moto: ahead });
+  } catch (error) {
+    const portTaken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /address already in use/i.test(String(error));
+    if (!portTaken) throw error;
+    if (requestedPort === undefined) console.log(`  port ${ahead.runtimePort} was taken meanwhile: using a free one`);
+    return startLocalAws({ stage, port: requestedPort });
+  }
 }

@@ -14,6 +14,11 @@ export interface MotoServer {
   port: number;
   endpoint: string;
   reset(): Promise<void>;
+  /**
+   * Seeds moto's random generator: the identifiers it generates from here on (the random parts of ELB, ECS and
+   * other ARNs) follow from the seed and the order of the calls that create them.
+   */
+  seed(value: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +51,35 @@ export async function findFreePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('could not allocate a port'))));
     });
   });
+}
+
+/** Whether nothing listens on the port of 127.0.0.1 (another process may take it right after). */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** moto starting ahead of the local runtime that will listen on `runtimePort` and forward to `upstream`. */
+export interface MotoAhead {
+  runtimePort: number;
+  upstream: string;
+  server: Promise<MotoServer>;
+}
+
+/**
+ * Starts moto for a runtime that is not listening yet: moto takes seconds to start, which can overlap with loading
+ * the runtime (npm start). The caller awaits `server` (local-aws.ts startLocalAws).
+ */
+export async function startMotoAhead(runtimePort: number): Promise<MotoAhead> {
+  const port = await findFreePort();
+  const server = startMoto({ port, callbackPort: runtimePort });
+  // Awaited by whoever starts the runtime; until then a failure must not end the process as an unhandled rejection.
+  server.catch(() => undefined);
+  return { runtimePort, upstream: `http://127.0.0.1:${port}`, server };
 }
 
 const RESET_TIMEOUT_MS = 120_000;
@@ -159,6 +193,9 @@ export async function startMoto(options: StartMotoOptions): Promise<MotoServer> 
       // Freeing a big state takes seconds (measured ~3 s after 5,000 ingested task events, more on a busy machine).
       await post(endpoint, '/moto-api/reset', undefined, RESET_TIMEOUT_MS);
       await configure();
+    },
+    async seed(value) {
+      await post(endpoint, `/moto-api/seed?a=${value}`);
     },
     stop() {
       stopping ??= (async () => {

@@ -10,10 +10,11 @@ import traceback
 
 from ._util import log
 from .cloudformation import fix_9_cfn_state_machine_definition
+from .cloudformation_validate import fix_18_cloudformation_validate_template
 from .cloudwatch_composite_alarms import fix_17_cloudwatch_composite_alarms
 from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
-from .ecs_list_tasks_service_name import fix_18_list_tasks_service_name
+from .ecs_list_tasks_service_name import fix_19_list_tasks_service_name
 from .ecs_task_definition_times import fix_12_task_definition_times
 from .events import fix_7_events_targets
 from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
@@ -47,7 +48,8 @@ FIXES = (
     fix_15_stop_is_aborted,
     fix_16_execution_status_events,
     fix_17_cloudwatch_composite_alarms,
-    fix_18_list_tasks_service_name,
+    fix_18_cloudformation_validate_template,
+    fix_19_list_tasks_service_name,
 )
 
 

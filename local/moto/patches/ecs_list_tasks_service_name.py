@@ -1,4 +1,4 @@
-"""Fix 18: ListTasks with serviceName lists only that service's tasks, as in ECS.
+"""Fix 19: ListTasks with serviceName lists only that service's tasks, as in ECS.
 
 moto 5.2.1 ignores the filter (its scheduler starts no service tasks) and answers with every task of the cluster.
 The local runtime starts a service's tasks with the group `service:<name>`, as ECS does, so the filter is the group.
@@ -12,7 +12,7 @@ import inspect
 from ._util import applied, skipped, source_of
 
 
-def fix_18_list_tasks_service_name() -> None:
+def fix_19_list_tasks_service_name() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
     original = EC2ContainerServiceBackend.list_tasks

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -16,7 +16,7 @@ import { main } from '../../../cli/program.ts';
 import { ConfigStore } from '../../../functions/config/index.ts';
 import type { TimelineEvent } from '../../../functions/kernel/timeline.ts';
 import { createBlueGreenService } from '../../../local/sample-blue-green.ts';
-import { defaultAwsvpcConfiguration, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
+import { createCpuAlarm, defaultAwsvpcConfiguration, fireAlarm, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
 import { runCli } from '../../cli-support.ts';
 import { deployOnPush } from '../deploy/blue-green-support.ts';
 import { STATE_TABLE, queryByOwner, useDeployedStack } from '../support.ts';
@@ -251,37 +251,6 @@ describe('harbormaster scaling', () => {
   const LOW = 'web-cpu-low';
   const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:harbormaster-local-step-scaling';
 
-  async function alarm(cloudwatch: CloudWatchClient, name: string, threshold: number, operator: ComparisonOperator): Promise<void> {
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/ECS',
-        MetricName: 'CPUUtilization',
-        Dimensions: [
-          { Name: 'ClusterName', Value: CLUSTER },
-          { Name: 'ServiceName', Value: 'web' },
-        ],
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: threshold,
-        ComparisonOperator: operator,
-      }),
-    );
-  }
-
-  /** What CloudWatch does when an alarm fires: the datapoints it evaluated travel in reasonData. */
-  async function fire(cloudwatch: CloudWatchClient, name: string, datapoint: number): Promise<void> {
-    await cloudwatch.send(
-      new SetAlarmStateCommand({
-        AlarmName: name,
-        StateValue: 'ALARM',
-        StateReason: `Threshold Crossed: 1 datapoint [${datapoint}] crossed the threshold`,
-        StateReasonData: JSON.stringify({ version: '1.0', statistic: 'Average', period: 60, recentDatapoints: [datapoint] }),
-      }),
-    );
-  }
-
   /** Waits until every step-scaling execution has ended (each stops after maxEvaluations). */
   async function executionsEnded(sfn: SFNClient, count: number): Promise<void> {
     await waitFor(`${count} scaling executions to end`, async () => {
@@ -312,11 +281,11 @@ describe('harbormaster scaling', () => {
         ],
       },
     });
-    await alarm(cloudwatch, HIGH, 70, 'GreaterThanOrEqualToThreshold');
-    await alarm(cloudwatch, LOW, 30, 'LessThanThreshold');
+    await createCpuAlarm(cloudwatch, { name: HIGH, cluster: CLUSTER, service: 'web', threshold: 70, comparison: 'GreaterThanOrEqualToThreshold' });
+    await createCpuAlarm(cloudwatch, { name: LOW, cluster: CLUSTER, service: 'web', threshold: 30, comparison: 'LessThanThreshold' });
 
     // At the minimum already: the low alarm's step is held by the limit; its second look finds no datapoints.
-    await fire(cloudwatch, LOW, 15);
+    await fireAlarm(cloudwatch, LOW, 15);
     await executionsEnded(sfn, 1);
     // +3 for 85, clamped to the maximum 4; then 75 asks +2 from the cooldown's base 1: already covered.
     await cloudwatch.send(
@@ -325,7 +294,7 @@ describe('harbormaster scaling', () => {
         MetricData: [{ MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ClusterName', Value: CLUSTER }, { Name: 'ServiceName', Value: 'web' }], Value: 75, Timestamp: new Date() }],
       }),
     );
-    await fire(cloudwatch, HIGH, 85);
+    await fireAlarm(cloudwatch, HIGH, 85);
     await executionsEnded(sfn, 2);
     assert.equal((await queryByOwner(stack.documents, `SERVICE#${CLUSTER}#web`, 'SCALING#')).length, 4);
 

@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, ValidateTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { CreateClusterCommand, ECSClient, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
@@ -20,6 +21,7 @@ import {
 } from '@aws-sdk/client-sfn';
 
 import { findFreePort, startMoto, type MotoServer } from '../../../local/moto/server.ts';
+import { packageStack } from '../../../local/stack.ts';
 import { startLocalRuntime, type LambdaHandler, type LocalRuntime } from '../../../local/runtime/proxy.ts';
 
 const ACCOUNT = '123456789012';
@@ -409,5 +411,16 @@ describe('moto Step Functions executor with launcher fixes', () => {
     assert.deepEqual(output(await run(machineArn, {}, 'from-cfn')), { greeting: 'hello, world' });
     assert.deepEqual(invoked(), ['greeter:RequestResponse']);
     assert.deepEqual(greeted, [{ msg: 'hello', exec: 'from-cfn' }]);
+  });
+
+  it('fix 18: ValidateTemplate checks the template as CloudFormation does, without linting it', async () => {
+    const packaged = await packageStack('local');
+    const template = readFileSync(packaged.updateTemplate, 'utf8');
+    const validated = await cfn.send(new ValidateTemplateCommand({ TemplateBody: template }));
+    assert.equal(validated.Description, (JSON.parse(template) as { Description: string }).Description);
+    await assert.rejects(cfn.send(new ValidateTemplateCommand({ TemplateBody: '{"Resources": {}}' })), /At least one Resources member must be defined/);
+    await assert.rejects(cfn.send(new ValidateTemplateCommand({ TemplateBody: 'Resources: [unclosed' })), /Template format error: YAML not well-formed/);
+    const yaml = 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties: { QueueName: !Sub "${AWS::StackName}-q" }\n';
+    assert.ok(await cfn.send(new ValidateTemplateCommand({ TemplateBody: yaml })), 'short-form tags are accepted');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudWatchClient, PutCompositeAlarmCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type ComparisonOperator } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutCompositeAlarmCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -13,7 +13,7 @@ import {
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { ConfigStore } from '../../../functions/config/adapters/config-store.ts';
 import { scalingStateKey } from '../../../functions/scaling/adapters/scaling-items.ts';
-import { defaultAwsvpcConfiguration, registerFargateTaskDefinition } from '../../../local/sample-resources.ts';
+import { createCpuAlarm, defaultAwsvpcConfiguration, fireAlarm, registerFargateTaskDefinition, resolveAlarm } from '../../../local/sample-resources.ts';
 import { AWS_SAMPLES } from '../../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
 
@@ -83,44 +83,9 @@ async function scaledService(
     },
     0,
   );
-  await alarm(c.cloudwatch, HIGH, 70, 'GreaterThanOrEqualToThreshold', service);
-  await alarm(c.cloudwatch, LOW, 30, 'LessThanThreshold', service);
+  await createCpuAlarm(c.cloudwatch, { name: HIGH, cluster: CLUSTER, service, threshold: 70, comparison: 'GreaterThanOrEqualToThreshold' });
+  await createCpuAlarm(c.cloudwatch, { name: LOW, cluster: CLUSTER, service, threshold: 30, comparison: 'LessThanThreshold' });
   return service;
-}
-
-async function alarm(cloudwatch: CloudWatchClient, name: string, threshold: number, operator: ComparisonOperator, service: string): Promise<void> {
-  await cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ECS',
-      MetricName: 'CPUUtilization',
-      Dimensions: [
-        { Name: 'ClusterName', Value: CLUSTER },
-        { Name: 'ServiceName', Value: service },
-      ],
-      Statistic: 'Average',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: threshold,
-      ComparisonOperator: operator,
-    }),
-  );
-}
-
-/** What CloudWatch does when an alarm fires: the datapoints it evaluated travel in reasonData. */
-async function fire(cloudwatch: CloudWatchClient, name: string, datapoint: number): Promise<void> {
-  await cloudwatch.send(
-    new SetAlarmStateCommand({
-      AlarmName: name,
-      StateValue: 'ALARM',
-      StateReason: `Threshold Crossed: 1 datapoint [${datapoint}] crossed the threshold`,
-      StateReasonData: JSON.stringify({ version: '1.0', statistic: 'Average', period: 60, recentDatapoints: [datapoint] }),
-    }),
-  );
-}
-
-async function resolve(cloudwatch: CloudWatchClient, name: string): Promise<void> {
-  await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'Threshold no longer crossed' }));
 }
 
 async function putCpu(cloudwatch: CloudWatchClient, service: string, value: number): Promise<void> {
@@ -205,10 +170,10 @@ describe('step scaling from CloudWatch alarms', () => {
     const c = clients(stack);
     const service = await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy] });
 
-    await fire(c.cloudwatch, HIGH, 85);
+    await fireAlarm(c.cloudwatch, HIGH, 85);
     await waitFor('desired count 5', async () => (await desiredCount(c.ecs, service)) === 5);
     const [first] = await activityCount(service, 1);
-    await resolve(c.cloudwatch, HIGH);
+    await resolveAlarm(c.cloudwatch, HIGH);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
 
     assert.equal(first?.['alarmName'], HIGH);
@@ -231,11 +196,11 @@ describe('step scaling from CloudWatch alarms', () => {
     const c = clients(stack);
     const service = await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy] });
 
-    await fire(c.cloudwatch, HIGH, 75); // +2: 2 → 4, cooldown starts
+    await fireAlarm(c.cloudwatch, HIGH, 75); // +2: 2 → 4, cooldown starts
     await activityCount(service, 1);
     await putCpu(c.cloudwatch, service, 85); // a step of +3 during the cooldown: only 1 more
     const history = await activityCount(service, 3);
-    await resolve(c.cloudwatch, HIGH);
+    await resolveAlarm(c.cloudwatch, HIGH);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
 
     assert.deepEqual(history.slice(0, 3).map(summary), [
@@ -257,9 +222,9 @@ describe('step scaling from CloudWatch alarms', () => {
     const service = await scaledService(c, { desiredCount: 5, policies: [scaleInPolicy] });
 
     await putCpu(c.cloudwatch, service, 15);
-    await fire(c.cloudwatch, LOW, 15); // 15 below 30: the (-∞, -10] step, -2
+    await fireAlarm(c.cloudwatch, LOW, 15); // 15 below 30: the (-∞, -10] step, -2
     const history = await activityCount(service, 2);
-    await resolve(c.cloudwatch, LOW);
+    await resolveAlarm(c.cloudwatch, LOW);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
 
     assert.deepEqual(history.slice(0, 2).map(summary), [
@@ -274,14 +239,14 @@ describe('step scaling from CloudWatch alarms', () => {
     const c = clients(stack);
     const service = await scaledService(c, { desiredCount: 2, policies: [changeInCapacity(HIGH, [[0, undefined, 1]], 0)] });
 
-    await fire(c.cloudwatch, HIGH, 75);
+    await fireAlarm(c.cloudwatch, HIGH, 75);
     await activityCount(service, 1);
     const emitted = stack.aws.runtime.emitter.emitted.find((event) => event.detailType === 'CloudWatch Alarm State Change');
     assert.ok(emitted);
     const redelivery = { source: emitted.source, 'detail-type': emitted.detailType, detail: emitted.detail, resources: emitted.resources, time: emitted.time?.toISOString() };
     await putEvents(stack.events, [redelivery, redelivery]);
     await stack.aws.runtime.idle();
-    await resolve(c.cloudwatch, HIGH);
+    await resolveAlarm(c.cloudwatch, HIGH);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
 
     const starts = stack.aws.runtime.invocations.filter((call) => call.functionName.endsWith('-startScaling'));
@@ -311,9 +276,9 @@ describe('step scaling from CloudWatch alarms', () => {
     };
     assert.deepEqual(await runningPerTaskSet(), { blue: 2, green: 1 });
 
-    await fire(c.cloudwatch, HIGH, 75); // +2: 2 → 4
+    await fireAlarm(c.cloudwatch, HIGH, 75); // +2: 2 → 4
     await waitFor('desired count 4', async () => (await desiredCount(c.ecs, service)) === 4);
-    await resolve(c.cloudwatch, HIGH);
+    await resolveAlarm(c.cloudwatch, HIGH);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
     await stack.aws.runtime.idle();
     assert.deepEqual(await runningPerTaskSet(), { blue: 4, green: 2 });
@@ -324,7 +289,7 @@ describe('step scaling from CloudWatch alarms', () => {
     const service = await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy], maxEvaluations: 2 });
     await putCpu(c.cloudwatch, service, 75);
 
-    await fire(c.cloudwatch, HIGH, 75);
+    await fireAlarm(c.cloudwatch, HIGH, 75);
     assert.deepEqual(await finishedExecutions(c.sfn), ['SUCCEEDED']);
     assert.deepEqual((await activities(service)).map(summary), [
       [1, 'scaled', 2, 4],
@@ -340,7 +305,7 @@ describe('step scaling from CloudWatch alarms', () => {
     const c = clients(stack);
     const service = await scaledService(c, { service: 'ghost', desiredCount: 2, policies: [scaleOutPolicy], createService: false });
 
-    await fire(c.cloudwatch, HIGH, 75);
+    await fireAlarm(c.cloudwatch, HIGH, 75);
     assert.deepEqual(await finishedExecutions(c.sfn), ['FAILED']);
     const [failed] = await activities(service);
     assert.equal(failed?.['outcome'], 'failed');
@@ -354,7 +319,7 @@ describe('step scaling from CloudWatch alarms', () => {
     const service = await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy] });
     stack.aws.runtime.faults.throttle({ service: 'cloudwatch', operation: 'DescribeAlarms', times: 3 });
 
-    await fire(c.cloudwatch, HIGH, 75);
+    await fireAlarm(c.cloudwatch, HIGH, 75);
     assert.deepEqual(await finishedExecutions(c.sfn), ['FAILED']);
     const [failed] = await activities(service);
     assert.equal(failed?.['outcome'], 'failed');
@@ -403,8 +368,8 @@ describe('step scaling from CloudWatch alarms', () => {
   it('ignores alarms no service scales on, and rejects malformed alarm events', async () => {
     const c = clients(stack);
     await scaledService(c, { desiredCount: 2, policies: [scaleOutPolicy] });
-    await alarm(c.cloudwatch, 'unrelated', 1, 'GreaterThanThreshold', 'web');
-    await fire(c.cloudwatch, 'unrelated', 5);
+    await createCpuAlarm(c.cloudwatch, { name: 'unrelated', cluster: CLUSTER, service: 'web', threshold: 1, comparison: 'GreaterThanThreshold' });
+    await fireAlarm(c.cloudwatch, 'unrelated', 5);
     await putEvents(stack.events, [{ source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', detail: { alarmName: HIGH, state: { value: 'ALARM' } }, resources: [], time: new Date().toISOString() }]);
     await stack.aws.runtime.idle();
 
