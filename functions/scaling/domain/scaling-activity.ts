@@ -76,7 +76,8 @@ export function scalingNotifications(activity: ScalingActivity, options: { limit
   return notifications;
 }
 
-function activityDetails(activity: ScalingActivity): Record<string, unknown> {
+/** What an announcement and the CLI's history tell of an activity, open values as null. */
+export function activityDetails(activity: ScalingActivity) {
   return {
     alarmName: activity.alarmName,
     executionName: activity.executionName,

@@ -1,5 +1,4 @@
-import type { ScalingActivity } from './scaling-activity.ts';
-import { describeStep } from './step-scaling.ts';
+import { activityDetails, type ScalingActivity } from './scaling-activity.ts';
 
 /**
  * A recorded scaling activity as an operator reads it (`harbormaster scaling`): which alarm, the metric that
@@ -28,16 +27,8 @@ export interface ScalingHistoryEntry {
 export function scalingHistoryEntry(activity: ScalingActivity): ScalingHistoryEntry {
   return {
     at: activity.evaluatedAt,
-    alarmName: activity.alarmName,
-    executionName: activity.executionName,
-    evaluation: activity.evaluation,
-    metric: activity.metric ?? null,
-    threshold: activity.threshold ?? null,
-    step: activity.step && activity.adjustmentType ? describeStep(activity.step, activity.adjustmentType) : null,
-    fromCapacity: activity.fromCapacity ?? null,
-    toCapacity: activity.toCapacity ?? null,
+    ...activityDetails(activity),
     outcome: historyOutcome(activity),
-    reason: activity.reason,
   };
 }
 
