@@ -93,12 +93,17 @@ try {
 if (options.once) {
   await aws.stop();
 } else {
-  console.log('\nThe local control plane keeps running. In a second terminal:');
-  console.log(`  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`);
-  console.log('  npx harbormaster status');
-  console.log('  npx harbormaster deploys shop');
-  console.log('  npx harbormaster plan --file examples/harbormaster.yml');
-  console.log('Ctrl+C stops it.');
+  // One write, so a reader (a second terminal's script, the e2e test) never sees half of the hints.
+  console.log(
+    [
+      '\nThe local control plane keeps running. In a second terminal:',
+      `  export AWS_ENDPOINT_URL=${aws.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+      '  npx harbormaster status',
+      '  npx harbormaster deploys shop',
+      '  npx harbormaster plan --file examples/harbormaster.yml',
+      'Ctrl+C stops it.',
+    ].join('\n'),
+  );
 }
 
 /**

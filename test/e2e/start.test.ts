@@ -39,7 +39,8 @@ describe('npm start', () => {
       const exportLine = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`No export line within ${START_TIMEOUT_MS / 1000} s:\n${stdout}\n${stderr}`)), START_TIMEOUT_MS);
         const look = () => {
-          const line = /^ {2}export (AWS_ENDPOINT_URL=.*)$/m.exec(stdout)?.[1];
+          // Output arrives in chunks: the hints end with the Ctrl+C line.
+          const line = /Ctrl\+C stops it\.\n/.test(stdout) ? /^ {2}export (AWS_ENDPOINT_URL=.*)$/m.exec(stdout)?.[1] : undefined;
           if (line) {
             clearTimeout(timer);
             resolve(line);
