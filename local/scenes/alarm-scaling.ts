@@ -4,7 +4,8 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { Session } from '../../cli/session.ts';
 import { ScalingStore, type ScalingActivity } from '../../functions/scaling/index.ts';
 import { fireAlarm, resolveAlarm } from '../sample-resources.ts';
-import { harbormaster, poll, say, type Scene, type SceneContext } from './scene.ts';
+import { waitFor } from '../wait.ts';
+import { harbormaster, say, SCENE_TIMEOUT_MS, type Scene, type SceneContext } from './scene.ts';
 
 /**
  * Step scaling: CloudWatch puts an alarm in ALARM (here SetAlarmState, with the datapoint it evaluated), the alarm's
@@ -27,19 +28,19 @@ async function fireAndWait(context: SceneContext, alarmName: string, datapoint: 
   const before = (await scalingActivities(context)).length;
   await fireAlarm(cloudwatch, alarmName, datapoint);
   say(`${alarmName} → ALARM (CPU ${datapoint} %)`);
-  const [activity] = await poll(`a scaling activity from ${alarmName}`, async () => {
+  const [activity] = await waitFor(`a scaling activity from ${alarmName}`, async () => {
     const found = await scalingActivities(context);
     return found.length > before ? found.slice(0, found.length - before) : undefined;
-  });
+  }, SCENE_TIMEOUT_MS);
   say(`  ${String(activity?.outcome)}: desired count ${String(activity?.fromCapacity)} → ${String(activity?.toCapacity ?? activity?.fromCapacity)} (${await desiredCount(context)} in ECS)`);
   await resolveAlarm(cloudwatch, alarmName);
   // The execution notices at its next evaluation (evaluationIntervalSeconds) and ends.
   const { scalingStateMachineArn } = await new Session({ stage: context.stage }).stack();
   const sfn = new SFNClient(context.aws.clientConfig);
-  await poll(`the scaling execution of ${alarmName} to end`, async () => {
+  await waitFor(`the scaling execution of ${alarmName} to end`, async () => {
     const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: scalingStateMachineArn, statusFilter: 'RUNNING' }));
     return (running.executions ?? []).length === 0 ? true : undefined;
-  });
+  }, SCENE_TIMEOUT_MS);
   say(`${alarmName} → OK: its scaling execution ended`);
 }
 

@@ -1,6 +1,8 @@
 import { DeploymentStore, type StoredDeployment } from '../../functions/deploy/adapters/deployment-store.ts';
 import { productionWeights, taskSets, type BlueGreenService } from '../sample-blue-green.ts';
-import { harbormaster, poll, say, type SceneContext } from './scene.ts';
+import { waitFor } from '../wait.ts';
+
+import { harbormaster, say, SCENE_TIMEOUT_MS, type SceneContext } from './scene.ts';
 
 /**
  * A blue/green deploy as an operator watches it: `harbormaster status SERVICE --watch` from the moment the push's
@@ -27,10 +29,10 @@ export async function watchDeploy(
   expected: 'SUCCEEDED' | 'ROLLED_BACK',
   onStart: (deployment: StoredDeployment) => void = () => undefined,
 ): Promise<StoredDeployment> {
-  const started = await poll(`a deploy of ${target.cluster}/${target.service}`, async () => {
+  const started = await waitFor(`a deploy of ${target.cluster}/${target.service}`, async () => {
     const newest = await newestDeployment(context, target);
     return newest && newest.deploymentId !== previous?.deploymentId ? newest : undefined;
-  });
+  }, SCENE_TIMEOUT_MS);
   onStart(started);
   await harbormaster(['status', target.service, '--watch', '--interval', '500ms'], expected === 'SUCCEEDED' ? 0 : 1);
   const ended = await deploymentStore(context).getDeployment(target.cluster, target.service, started.deploymentId);

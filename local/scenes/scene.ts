@@ -11,6 +11,9 @@ import type { LocalAws } from '../local-aws.ts';
  * alarm, a run) and then shows what the control plane did, through the CLI where a verb exists.
  */
 
+/** How long a scene waits for what it set off (a first machine run, cold, takes longest). */
+export const SCENE_TIMEOUT_MS = 60_000;
+
 export interface Scene {
   title: string;
   run(context: SceneContext): Promise<void>;
@@ -70,15 +73,4 @@ export async function harbormaster(args: string[], expectedExitCode = 0): Promis
   console.log(`\n  $ npx harbormaster ${shown.join(' ')}`);
   const code = await main(shown);
   if (code !== expectedExitCode) throw new Error(`harbormaster ${shown.join(' ')} exited with ${code}, not ${expectedExitCode}`);
-}
-
-/** Polls until `probe` returns a value. */
-export async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

@@ -20,6 +20,7 @@ import { createCpuAlarm, defaultAwsvpcConfiguration, fireAlarm, registerFargateT
 import { runCli } from '../../cli-support.ts';
 import { deployOnPush } from '../deploy/blue-green-support.ts';
 import { STATE_TABLE, queryByOwner, useDeployedStack } from '../support.ts';
+import { waitFor } from '../../../local/wait.ts';
 
 /**
  * `harbormaster events`, `scaling` and `cleanup` on the local AWS: real task events from the local ECS scheduler, real
@@ -95,16 +96,6 @@ function startCli(args: string[]) {
       return done;
     },
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('harbormaster events', () => {

@@ -16,6 +16,7 @@ import { scalingStateKey } from '../../../functions/scaling/adapters/scaling-ite
 import { createCpuAlarm, defaultAwsvpcConfiguration, fireAlarm, registerFargateTaskDefinition, resolveAlarm } from '../../../local/sample-resources.ts';
 import { AWS_SAMPLES } from '../../fixtures/aws-events.ts';
 import { OUTBOX_TABLE, STATE_TABLE, getItem, putEvents, queryByOwner, scanAll, useDeployedStack, type StackUnderTest } from '../support.ts';
+import { waitFor } from '../../../local/wait.ts';
 
 /**
  * Step scaling end to end on the local AWS: SetAlarmState → `CloudWatch Alarm State Change` → startScaling →
@@ -105,17 +106,6 @@ async function putCpu(cloudwatch: CloudWatchClient, service: string, value: numb
       ],
     }),
   );
-}
-
-/** Polls until `probe` returns a value (the workflow runs inside moto on its own clock, with 1 s waits). */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolveTimer) => setTimeout(resolveTimer, 100));
-  }
 }
 
 /** The service's scaling activities, oldest first. */

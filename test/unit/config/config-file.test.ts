@@ -39,7 +39,7 @@ describe('readConfigText', () => {
     },
     {
       name: 'an inline secret, wherever it is',
-      text: 'services:\n  web:\n    cluster: a\n    deploy:\n      preTrafficHook: { url: "https://hooks.slack.com/services/T0/B0/x" }\n',
+      text: 'services:\n  web:\n    cluster: a\n    deploy:\n      preTrafficHook: { url: "https://hooks.slack.com/not-a-real-webhook" }\n',
       expected: [/^h\.yml:5:30 {2}services\.web\.deploy\.preTrafficHook\.url: looks like a Slack incoming-webhook URL written inline: store it in SSM/.source],
     },
   ];
