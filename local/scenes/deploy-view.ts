@@ -1,7 +1,6 @@
 import { DeploymentStore, type StoredDeployment } from '../../functions/deploy/adapters/deployment-store.ts';
 import { productionWeights, taskSets, type BlueGreenService } from '../sample-blue-green.ts';
 import { waitFor } from '../wait.ts';
-
 import { harbormaster, say, SCENE_TIMEOUT_MS, type SceneContext } from './scene.ts';
 
 /**
