@@ -55,3 +55,34 @@ export interface ScheduleFire {
   scheduledTime: string;
   trigger: 'schedule' | 'manual';
 }
+
+/** How a run attempt ended (RUNNING while its task has not stopped). */
+export type ScheduleRunOutcome = 'STARTING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED' | 'MISSED' | 'REPLACED';
+
+/**
+ * One attempt of one fire, written by the run state machine and read by `harbormaster schedules history`.
+ * Stored at pk `SCHEDULE#<name>`, sk `RUN#<scheduledTime>#<attempt, two digits>` (scheduleRunKey), kind `schedule-run`.
+ */
+export interface ScheduleRun {
+  schedule: string;
+  /** Deterministic per fire: `<name>@<scheduledTime>`; also the RunTask client token's basis. */
+  runId: string;
+  attempt: number;
+  trigger: ScheduleFire['trigger'];
+  scheduledTime: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  durationSeconds?: number;
+  outcome: ScheduleRunOutcome;
+  taskArn?: string;
+  taskDefinitionArn?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  /** Why it was skipped, missed, failed or timed out, for people. */
+  reason?: string;
+  containers: Array<{ name: string; exitCode?: number; reason?: string; logGroup?: string; logStream?: string }>;
+}
+
+export function scheduleRunKey(schedule: string, scheduledTime: string, attempt: number): { pk: string; sk: string } {
+  return { pk: `SCHEDULE#${schedule}`, sk: `RUN#${scheduledTime}#${String(attempt).padStart(2, '0')}` };
+}
