@@ -107,5 +107,6 @@ export async function assertRolledBack(stack: StackUnderTest, target: BlueGreenS
   const steps = await deployments(stack).steps(target.cluster, target.service, deployment?.deploymentId ?? '');
   assert.equal(steps.at(-1)?.['name'], 'rollback');
   assert.deepEqual(await deployOutboxKinds(stack), ['deploy-rolled-back']);
-  assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined, 'the service is free for the next deploy');
+  // The outcome is recorded first, then the lock released, in that order: a caller that waited for the outcome may be early.
+  await eventually('the service is free for the next deploy', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined, 30_000);
 }
