@@ -36,8 +36,10 @@ export class ConfigSync {
   async plan(declared: DeclaredEntries, options: { prune: boolean }): Promise<ConfigPlan> {
     const sections = await Promise.all(
       CONFIG_SECTIONS.map(async (section) => {
-        const store = this.storeOf(section.key);
         const entries = declared.get(section.key) ?? [];
+        // A sync built without a section's store (a library caller) plans nothing for it, unless the file declares it.
+        if (entries.length === 0 && !this.stores.has(section.key)) return [];
+        const store = this.storeOf(section.key);
         const [stored, problems] = await Promise.all([store.read(), store.check?.(entries) ?? new Map<string, string[]>()]);
         return planSection(section.key, entries, stored, options.prune).map((change) => {
           const found = change.action === 'remove' || change.action === 'keep' ? undefined : problems.get(change.id);
