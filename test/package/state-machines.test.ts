@@ -96,6 +96,8 @@ const DELIBERATELY_UNNAMED: Record<string, string> = {
   EcsServiceNotFoundError: 'the scaled service is gone: retrying cannot help; Catch States.ALL → RecordFailure',
   AwsCallError: 'an AWS call refused for a reason other than throttling (access, validation): retrying cannot help; the catch-all records it',
   ApprovalTimedOutError: 'a reason to roll back (the approval gate timed out with action rollback), like GreenTasksFailedError',
+  AnalysisFailedError: 'a reason to roll back (canary analysis failed: the message names the metric and its value), like GreenTasksFailedError',
+  AnalysisInconclusiveError: 'a reason to roll back (an inconclusive analysis was not approved in time, action rollback), like ApprovalTimedOutError',
   InvalidConfigError: 'a stored configuration that fails validation reads the same on every retry; the catch-all records it',
   UsageIncompleteError: 'revision cleanup: the usage set is not sealed (a cluster was not gathered); planning on it could delete a revision in use, so the run fails (catch-all → RecordFailedRun)',
   StaleUsageError: 'revision cleanup: the usage set is older than 24 h; as UsageIncompleteError, the run fails rather than plan on it',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analysisConfigSchema } from '../../../functions/analysis/config.ts';
 import { AnalysisStore } from '../../../functions/analysis/index.ts';
-import { createBlueGreenService, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
+import { createBlueGreenService, deployExecutions, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
 import { assertRolledBack, controls, deployments, parkedIn } from '../deploy/blue-green-support.ts';
 import { OUTBOX_TABLE, STATE_TABLE, scanAll, useDeployedStack } from '../support.ts';
 
@@ -91,5 +91,125 @@ describe('canary analysis: an analysis step decides', () => {
       ['p99-latency', 'Failed', 900, 120],
     ]);
     assert.deepEqual((await outboxKinds()).filter((kind) => kind.startsWith('analysis-')), ['analysis-failed']);
+  });
+});
+
+/** Starts a deploy and returns once it waits for approval in `step` (an inconclusive analysis). */
+async function pausedIn(target: BlueGreenService, step: string) {
+  await pushImage(target, 'v1');
+  await stack.aws.runtime.idle(WAIT_MS);
+  const [execution] = await deployExecutions(target);
+  assert.ok(execution, 'a deploy started');
+  const deploymentId = await parkedIn(stack, target, step, WAIT_MS);
+  const running = await deployments(stack).getDeployment(target.cluster, target.service, deploymentId);
+  assert.equal((running?.['wait'] as { kind?: string } | undefined)?.kind, 'approval', 'it waits as the approval gate does');
+  return { execution, deploymentId };
+}
+
+describe('canary analysis: inconclusive waits for approval', () => {
+  it('neither condition holds: paused, approved with the CLI’s control, promoted', async () => {
+    const target = await analysedService({ metrics: [{ name: 'p99-latency', builtin: 'p99-latency', successCondition: 'result <= 100', failureCondition: 'result > 500' }] });
+    const { execution, deploymentId } = await pausedIn(target, 'analysis-traffic-50');
+    assert.deepEqual(await productionWeights(target), { blue: 50, green: 50 }, 'green keeps its canary share while paused');
+    assert.deepEqual((await outboxKinds()).filter((kind) => kind.startsWith('analysis-')), ['analysis-inconclusive']);
+
+    const answer = await controls(stack, target).approve({ cluster: target.cluster, service: target.service, deploymentId });
+    assert.match(answer.message, /go on past the inconclusive analysis of analysis-traffic-50/);
+    const result = await waitForExecution(target, execution.executionArn, WAIT_MS);
+    await stack.aws.runtime.idle(WAIT_MS);
+
+    assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result));
+    const { steps, measurements } = await recorded(target);
+    assert.equal(steps.find((step) => step['name'] === 'analysis-traffic-50')?.['note'], 'inconclusive analysis approved by an operator');
+    assert.deepEqual(measurements.map((measurement) => measurement.results[0]?.verdict), ['Inconclusive'], 'no measurement after the pause');
+  });
+});
+
+describe('canary analysis: no data', () => {
+  /** Right after green comes up it has no production traffic: its target group reports no requests. */
+  const atZeroTraffic = (metrics: unknown[]) => analysedService({ afterSteps: ['green-stable'], count: 1, metrics });
+
+  it('fails by default (unlike Argo): rolled back, saying green had no data', async () => {
+    const target = await atZeroTraffic([ERRORS]);
+    const { result, measurements } = await deploy(target);
+
+    assert.equal(result.error, 'DeploymentRolledBack');
+    await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of analysis-green-stable failed: error-rate green no data \(success: result <= 0\.01\)/);
+    assert.deepEqual(measurements[0]?.results.map((one) => [one.verdict, one.noData]), [['Failed', 'green']]);
+  });
+
+  it('pass counts as a success and inconclusive pauses; an abort then rolls back at once', async () => {
+    const target = await atZeroTraffic([
+      { ...ERRORS, noData: 'pass' },
+      { name: 'blue-latency', builtin: 'p99-latency', successCondition: 'result <= baseline', noData: 'inconclusive' },
+    ]);
+    const { execution, deploymentId } = await pausedIn(target, 'analysis-green-stable');
+    const { measurements } = await recorded(target);
+    assert.deepEqual(measurements[0]?.results.map((one) => [one.metric, one.verdict, one.noData]), [
+      ['error-rate', 'Successful', 'green'],
+      ['blue-latency', 'Inconclusive', 'green'],
+    ]);
+
+    await controls(stack, target).abort({ cluster: target.cluster, service: target.service, deploymentId });
+    const result = await waitForExecution(target, execution.executionArn, WAIT_MS);
+    await stack.aws.runtime.idle(WAIT_MS);
+    assert.equal(result.error, 'DeploymentRolledBack');
+    assert.equal((await taskSets(target)).length, 1, 'green deleted');
+    const [deployment] = await deployments(stack).history(target.cluster, target.service);
+    assert.match(String(deployment?.['reason']), /DeploymentAbortedError/);
+  });
+});
+
+describe('canary analysis: queries, dry runs, errors, placement', () => {
+  it('metric math over GetMetricData queries gates; a failing dry-run metric is recorded and never gates', async () => {
+    const alb = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metricStat: { metric: { namespace: 'AWS/ApplicationELB', metricName, dimensions: [{ name: 'TargetGroup', value: '{{targetGroup}}' }, { name: 'LoadBalancer', value: '{{loadBalancer}}' }] }, period: 60, stat: 'Sum' },
+    });
+    const target = await analysedService({
+      metrics: [
+        { name: 'success-rate', queries: [alb('ok', 'HTTPCode_Target_2XX_Count'), alb('requests', 'RequestCount'), { id: 'rate', expression: 'ok / requests' }], successCondition: 'result >= 0.99' },
+        { name: 'strict-latency', builtin: 'p99-latency', successCondition: 'result <= 1', dryRun: true },
+      ],
+    });
+    const { result, measurements } = await deploy(target);
+
+    assert.equal(result.status, 'SUCCEEDED', JSON.stringify(result));
+    assert.deepEqual(
+      measurements.map((measurement) => measurement.results.map((one) => [one.metric, one.verdict, one.value, one.dryRun])),
+      [
+        [['success-rate', 'Successful', 1, false], ['strict-latency', 'Failed', 120, true]],
+        [['success-rate', 'Successful', 1, false], ['strict-latency', 'Failed', 120, true]],
+      ],
+    );
+    assert.deepEqual((await outboxKinds()).filter((kind) => kind.startsWith('analysis-')), [], 'a dry-run failure announces nothing');
+  });
+
+  it('measurements CloudWatch refuses count as errors; more in a row than consecutiveErrorLimit fail the analysis', async () => {
+    const target = await analysedService({ count: 3, consecutiveErrorLimit: 1, metrics: [ERRORS] });
+    stack.aws.runtime.faults.failCalls({ service: 'monitoring', operation: 'GetMetricData', code: 'InvalidParameterValueException', message: 'The metric query is not valid', status: 400 });
+    const { result, measurements } = await deploy(target);
+
+    assert.equal(result.error, 'DeploymentRolledBack');
+    await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of analysis-traffic-50 failed: error-rate: CloudWatch GetMetricData failed: The metric query is not valid; 2 measurements in a row could not be taken \(consecutiveErrorLimit 1\)/);
+    assert.deepEqual(measurements.map((measurement) => measurement.results[0]?.verdict), ['Error', 'Error']);
+  });
+
+  it('in the background through a bake: a bad image rolls back during the canary bake', async () => {
+    const target = await createBlueGreenService(stack.aws.clientConfig, {
+      deploy: {
+        strategy: { type: 'canary', percent: 50, bakeMinutes: 60 },
+        analysis: analysisConfigSchema.parse({ duringBakes: true, intervalMinutes: 1 / 60, metrics: [ERRORS] }),
+      },
+    });
+    await stack.aws.runtime.idle();
+    stack.aws.runtime.faults.degradeServing({ taskDefinitionFamily: target.family });
+    const { result, stepNames, measurements } = await deploy(target);
+
+    assert.equal(result.error, 'DeploymentRolledBack', 'an hour-long bake ended by its first measurement');
+    await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of traffic-50 failed: error-rate green 2\d\.\d\d %/);
+    assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'rollback']);
+    assert.deepEqual(measurements.map((measurement) => [measurement.step, measurement.results[0]?.verdict]), [['traffic-50', 'Failed']]);
   });
 });
