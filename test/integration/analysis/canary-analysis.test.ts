@@ -199,7 +199,7 @@ describe('canary analysis: queries, dry runs, errors, placement', () => {
   it('in the background through a bake: a bad image rolls back during the canary bake', async () => {
     const target = await createBlueGreenService(stack.aws.clientConfig, {
       deploy: {
-        strategy: { type: 'canary', percent: 50, bakeMinutes: 60 },
+        strategy: { type: 'canary', percent: 50, bakeMinutes: 5 },
         analysis: analysisConfigSchema.parse({ duringBakes: true, intervalMinutes: 1 / 60, metrics: [ERRORS] }),
       },
     });
@@ -207,7 +207,7 @@ describe('canary analysis: queries, dry runs, errors, placement', () => {
     stack.aws.runtime.faults.degradeServing({ taskDefinitionFamily: target.family });
     const { result, stepNames, measurements } = await deploy(target);
 
-    assert.equal(result.error, 'DeploymentRolledBack', 'an hour-long bake ended by its first measurement');
+    assert.equal(result.error, 'DeploymentRolledBack', 'a 5-minute bake ended by its first measurement');
     await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of traffic-50 failed: error-rate green 2\d\.\d\d %/);
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'rollback']);
     assert.deepEqual(measurements.map((measurement) => [measurement.step, measurement.results[0]?.verdict]), [['traffic-50', 'Failed']]);
