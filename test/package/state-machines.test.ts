@@ -97,6 +97,8 @@ const DELIBERATELY_UNNAMED: Record<string, string> = {
   AwsCallError: 'an AWS call refused for a reason other than throttling (access, validation): retrying cannot help; the catch-all records it',
   ApprovalTimedOutError: 'a reason to roll back (the approval gate timed out with action rollback), like GreenTasksFailedError',
   AnalysisFailedError: 'a reason to roll back (canary analysis failed: the message names the metric and its value), like GreenTasksFailedError',
+  ExpressionError: 'an analysis condition that does not parse: the configuration schema turns it into a validation issue, so a stored configuration never raises it',
+  ExpressionEvaluationError: 'an analysis condition that computes NaN: the measurement step catches it and records the measurement as an error',
   AnalysisInconclusiveError: 'a reason to roll back (an inconclusive analysis was not approved in time, action rollback), like ApprovalTimedOutError',
   InvalidConfigError: 'a stored configuration that fails validation reads the same on every retry; the catch-all records it',
   UsageIncompleteError: 'revision cleanup: the usage set is not sealed (a cluster was not gathered); planning on it could delete a revision in use, so the run fails (catch-all → RecordFailedRun)',
