@@ -182,8 +182,9 @@ export function serviceStatus(facts: StatusFacts): ServiceStatus {
   const { target, observedAt } = facts;
   const running = facts.lock?.deployment;
   const deploy = running ? deployProgress(running, facts.lock?.steps ?? [], facts.images, observedAt) : undefined;
-  const measured = (facts.lock?.measurements ?? []).flatMap((measurement) => measurement.results.map((result) => ({ ...result, step: measurement.step, index: measurement.index, measuredAt: measurement.measuredAt })));
-  if (deploy && measured.length > 0) deploy.analysis = measured.reverse();
+  // Measurements are read newest first; status lists them oldest first, each one's metrics in configured order.
+  const measured = [...(facts.lock?.measurements ?? [])].reverse().flatMap((measurement) => measurement.results.map((result) => ({ ...result, step: measurement.step, index: measurement.index, measuredAt: measurement.measuredAt })));
+  if (deploy && measured.length > 0) deploy.analysis = measured;
   const taskSets = (facts.live?.taskSets ?? []).map((taskSet) => taskSetStatus(taskSet, facts, running));
   const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
   const lastEnded = facts.recent.find((deployment) => isEnded(deployment['status']));
