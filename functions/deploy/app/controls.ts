@@ -142,10 +142,12 @@ export class DeployControls {
       throw new DeployControlError(`${sentence(name)} is not waiting for approval: it ${describeDeploymentNow(stored)}${approved}`);
     }
     const since = wait.registeredAt ? ` since ${wait.registeredAt}` : '';
-    if (target.dryRun) return { message: `Would approve ${name}, waiting for approval${since}: it would then move production traffic to green` };
-    if (stored['approvedAt'] === undefined) await this.flagRunningDeployment(target, { approvedAt: this.now().toISOString() });
+    // The approval gate, or a step whose canary analysis was inconclusive (it waits as the gate does).
+    const next = wait.step === 'approval' ? 'move production traffic to green' : `go on past the inconclusive analysis of ${wait.step}`;
+    if (target.dryRun) return { message: `Would approve ${name}, waiting for approval${since}: it would then ${next}` };
+    await this.flagRunningDeployment(target, { approvedStep: wait.step, ...(stored['approvedAt'] === undefined ? { approvedAt: this.now().toISOString() } : {}) });
     await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { approved: true }));
-    return { message: `Approved ${name}: it goes on to move production traffic to green` };
+    return { message: `Approved ${name}: it goes on to ${next}` };
   }
 
   /**

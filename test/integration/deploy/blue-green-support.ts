@@ -62,13 +62,13 @@ export async function pushAndWaitForCanary(stack: StackUnderTest, target: BlueGr
  * Waits until the running deployment is parked on its wait in `step` (the wait registered its task token), and
  * returns the deployment's id.
  */
-export async function parkedIn(stack: StackUnderTest, target: BlueGreenService, step: string): Promise<string> {
+export async function parkedIn(stack: StackUnderTest, target: BlueGreenService, step: string, timeoutMs?: number): Promise<string> {
   let deploymentId = '';
   await eventually(`the deploy waits in ${step}`, async () => {
     const running = (await controls(stack, target).status(target)).running;
     deploymentId = running?.deploymentId ?? '';
     return (running?.['wait'] as { step?: string } | null | undefined)?.step === step;
-  });
+  }, timeoutMs);
   return deploymentId;
 }
 
