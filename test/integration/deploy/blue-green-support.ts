@@ -38,7 +38,7 @@ export async function deployOnPush(stack: StackUnderTest, target: BlueGreenServi
 }
 
 /** Polls until the condition holds (state the machine reaches asynchronously). */
-export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
