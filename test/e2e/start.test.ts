@@ -72,7 +72,9 @@ describe('npm start', () => {
       assert.match(stdout, /Announced: Task web:1 in cluster demo failed: EssentialContainerExited/);
       assert.match(stdout, /\$ npx harbormaster cleanup plan\n[\s\S]*\nreport +planned +3 +1-3 +1-3 +-\n/, 'the dry run plans');
       assert.match(stdout, /\$ npx harbormaster cleanup run\n[\s\S]*\nreport +cleaned +3 +1-3 +1-3 +-\n/, 'the real run cleans');
-      assert.match(stdout, /ACTIVE revisions: api 1; report 4,5,6; shop 1,2,3; web 1\n/);
+      assert.match(stdout, /✗ deployment shop-[0-9a-f]{16} ended ROLLED_BACK: AnalysisFailedError: Analysis of analysis-traffic-25 failed: error-rate green [\d.]+ % \(success: result <= 0\.01\)/, 'the canary analysis scene rolls the 5xx image back');
+      // Five shop revisions by now (v0 and four deploys): the three newest are kept, the live one (shop:4) among them.
+      assert.match(stdout, /ACTIVE revisions: api 1; report 4,5,6; shop 3,4,5; web 1\n/);
       assert.match(stdout, /Timings: .*stack deployed \d+\.\d s.*first deploy started \d+\.\d s.*first deploy succeeded \d+\.\d s/);
 
       const environment = Object.fromEntries(exportLine.split(' ').map((pair) => pair.split('=') as [string, string]));
