@@ -1,0 +1,38 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
+import { readTableNames, requireSetting } from '../../kernel/environment.ts';
+import { NOTIFICATIONS_CONFIG_KEY, parseNotificationsConfig, type NotificationsConfig } from '../config.ts';
+import { DeliveryQueue } from '../adapters/delivery-queue.ts';
+import { DeliveryStore } from '../adapters/delivery-store.ts';
+import type { NotifierDeps } from '../app/notifier.ts';
+
+/** Built once per container; the configuration is read per batch, so a change applies to the next announcement. */
+export function notifierDependencies(env: NodeJS.ProcessEnv = process.env): NotifierDeps & { readConfig: () => Promise<NotificationsConfig | undefined> } {
+  const documents = sharedDocumentClient();
+  const { state } = readTableNames(env);
+  const readConfig = async (): Promise<NotificationsConfig | undefined> => {
+    const { Item } = await documents.send(new GetCommand({ TableName: state, Key: NOTIFICATIONS_CONFIG_KEY, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseNotificationsConfig(Item['config']);
+  };
+  return {
+    store: new DeliveryStore(documents, state),
+    queue: new DeliveryQueue(new SQSClient({}), requireSetting(env, 'DELIVERY_QUEUE_URL')),
+    config: readConfig,
+    readConfig,
+    logger: new Logger({ serviceName: 'harbormaster' }),
+    now: () => new Date(),
+  };
+}
+
+/** One read per batch, shared by its records. */
+export function oncePerBatch<T>(read: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= read());
+}
+
+/** Local mode: the local runtime sets it, and only there may the notifier speak plain http to loopback. */
+export function localMode(env: NodeJS.ProcessEnv): boolean {
+  return env['HARBORMASTER_LOCAL_NETWORK'] === '1';
+}
