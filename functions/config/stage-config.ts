@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cleanupSection } from '../cleanup/config.ts';
 import { deployConfigSchema } from '../deploy/config.ts';
+import { notificationsSection } from '../notify/config.ts';
 import { scalingConfigSchema } from '../scaling/config.ts';
 import type { ConfigEntry, ConfigSection } from '../kernel/config-sections.ts';
 import { ecsName } from './service-config.ts';
@@ -45,7 +46,7 @@ const servicesSection: ConfigSection = {
 };
 
 /** Every section, in the order plan lists them; later capabilities add theirs here. */
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection, notificationsSection];
 
 export const stageConfigSchema = z
   .object(Object.fromEntries(CONFIG_SECTIONS.map((section) => [section.key, section.schema])))

@@ -24,6 +24,12 @@ const servicePattern = z.string().regex(/^[A-Za-z0-9_*/-]{1,512}$/, 'must be a s
 
 const severity = z.enum(SEVERITIES);
 
+/** The notifier's role may read only secrets under these prefixes (functions/notify/resources.yml). */
+const notifierSecret = secretReferenceSchema.refine(
+  (reference) => ('ssmParameter' in reference ? reference.ssmParameter.replace(/^\/?/, '/').startsWith('/harbormaster/') : reference.secretsManager.startsWith('harbormaster/')),
+  { message: 'must be stored under /harbormaster/ (SSM) or harbormaster/ (Secrets Manager): the notifier may read only those' },
+);
+
 const routeSchema = z
   .object({
     events: z.array(eventPattern).min(1).max(MAX_PATTERNS).default(['*']).meta({ description: 'Announcement kinds this channel gets (`deploy-*`, `task-failed`, `*`).' }),
@@ -44,7 +50,7 @@ export const channelSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('slack-webhook'),
-      url: secretReferenceSchema.meta({ description: 'Where the Slack incoming-webhook URL is stored.' }),
+      url: notifierSecret.meta({ description: 'Where the Slack incoming-webhook URL is stored.' }),
       route: routeField,
     })
     .strict()
@@ -52,7 +58,7 @@ export const channelSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('slack-bot'),
-      token: secretReferenceSchema.meta({ description: 'Where the bot token (chat:write) is stored.' }),
+      token: notifierSecret.meta({ description: 'Where the bot token (chat:write) is stored.' }),
       channel: z.string().regex(/^(#[a-z0-9_-]{1,80}|[CGD][A-Z0-9]{2,20})$/, 'must be a Slack channel id (C0123ABCD) or #name').meta({ description: 'The Slack channel to post in: its id, or #name.' }),
       route: routeField,
     })
@@ -61,9 +67,9 @@ export const channelSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('webhook'),
-      url: secretReferenceSchema.meta({ description: 'Where the https:// URL is stored (URLs often embed a token).' }),
+      url: notifierSecret.meta({ description: 'Where the https:// URL is stored (URLs often embed a token).' }),
       signingSecrets: z
-        .array(secretReferenceSchema)
+        .array(notifierSecret)
         .min(1, 'must name at least one signing secret')
         .max(MAX_SIGNING_SECRETS, `must name at most ${MAX_SIGNING_SECRETS} signing secrets`)
         .meta({ description: 'Standard Webhooks signing secrets (`whsec_…`), each stored as a secret; during a rotation list the new and the old: every one signs.' }),
