@@ -54,7 +54,7 @@ export class EventSources {
     const config = { endpoint: deps.upstream, region: deps.region ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
     this.#lambda = new LambdaClient(config);
     this.#streams = new DynamoDBStreamsClient(config);
-    this.#sqs = new SQSClient(config);
+    this.#sqs = new SQSClient({ ...config, useQueueUrlAsEndpoint: false });
   }
 
   /** Stacks come and go (CloudFormation, CreateEventSourceMapping): read the mappings again on next use. */

@@ -18,7 +18,8 @@ export function notifierDependencies(env: NodeJS.ProcessEnv = process.env): Noti
   };
   return {
     store: new DeliveryStore(documents, state),
-    queue: new DeliveryQueue(new SQSClient({}), requireSetting(env, 'DELIVERY_QUEUE_URL')),
+    // The queue's URL names AWS's SQS host; the client's own endpoint (AWS_ENDPOINT_URL locally) is the one to use.
+    queue: new DeliveryQueue(new SQSClient({ useQueueUrlAsEndpoint: false }), requireSetting(env, 'DELIVERY_QUEUE_URL')),
     config: readConfig,
     readConfig,
     logger: new Logger({ serviceName: 'harbormaster' }),
