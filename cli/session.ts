@@ -7,6 +7,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CliError } from './errors.ts';
 
@@ -29,6 +30,7 @@ export interface StackResources {
   deployStateMachineArn: string;
   scalingStateMachineArn: string;
   cleanupStateMachineArn: string;
+  deliveryQueueUrl: string;
 }
 
 const STACK_PREFIX = 'harbormaster-';
@@ -39,6 +41,7 @@ const OUTPUTS = {
   deploy: 'BlueGreenDeployStateMachineArn',
   scaling: 'StepScalingStateMachineArn',
   cleanup: 'RevisionCleanupStateMachineArn',
+  deliveryQueue: 'DeliveryQueueUrl',
 } as const;
 const LIVE_STACK: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'IMPORT_COMPLETE'];
 
@@ -82,6 +85,10 @@ export class Session {
   }
   get autoScaling(): ApplicationAutoScalingClient {
     return this.client('autoScaling', () => new ApplicationAutoScalingClient(this.clientConfig()));
+  }
+  /** The queue URL names AWS's SQS host; the client's endpoint (AWS_ENDPOINT_URL locally) is the one to use. */
+  get sqs(): SQSClient {
+    return this.client('sqs', () => new SQSClient({ ...this.clientConfig(), useQueueUrlAsEndpoint: false }));
   }
   get cloudFormation(): CloudFormationClient {
     return this.client('cloudFormation', () => new CloudFormationClient(this.clientConfig()));
@@ -128,6 +135,7 @@ export class Session {
       deployStateMachineArn: output(OUTPUTS.deploy),
       scalingStateMachineArn: output(OUTPUTS.scaling),
       cleanupStateMachineArn: output(OUTPUTS.cleanup),
+      deliveryQueueUrl: output(OUTPUTS.deliveryQueue),
     };
   }
 

@@ -4,11 +4,14 @@ export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scali
 /** Blue/green deploys (functions/deploy/domain/deployment.ts): each outcome, and a green task set that could not be removed. */
 export type DeployNotificationKind = 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | 'deploy-stopped' | 'deploy-timed-out' | 'deploy-cleanup-failed';
 
+/** Notifications (functions/notify): `harbormaster notifications test CHANNEL`. */
+export type NotifyNotificationKind = 'notification-test';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | NotifyNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;
