@@ -77,14 +77,16 @@ export async function safePost(url: string, request: { headers: Record<string, s
   const body = Buffer.from(request.body, 'utf8');
   const maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   if (body.length > maxRequestBytes) throw new RefusedDestinationError(`the request body is ${body.length} bytes; at most ${maxRequestBytes} are sent`);
-  const literal = isIP(target.hostname) !== 0;
+  // URL keeps IPv6 literals in brackets; net wants them bare.
+  const hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const literal = isIP(hostname) !== 0;
   if (literal) {
-    const refusal = refusalOf(target.hostname, options.localMode);
+    const refusal = refusalOf(hostname, options.localMode);
     if (refusal) throw new RefusedDestinationError(`refused to connect: ${refusal}`);
   }
   // Plain http is for loopback only (local mode).
   const loopbackOnly = target.protocol === 'http:';
-  if (literal && loopbackOnly && !isLoopback(target.hostname)) throw new RefusedDestinationError(`refused to connect: ${target.hostname} is not a loopback address (plain http is for loopback only)`);
+  if (literal && loopbackOnly && !isLoopback(hostname)) throw new RefusedDestinationError(`refused to connect: ${hostname} is not a loopback address (plain http is for loopback only)`);
   const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
   const transport = target.protocol === 'https:' ? https : http;
   const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -92,7 +94,7 @@ export async function safePost(url: string, request: { headers: Record<string, s
     const req = transport.request(
       {
         protocol: target.protocol,
-        hostname: target.hostname,
+        hostname,
         port: target.port === '' ? undefined : Number(target.port),
         path: `${target.pathname}${target.search}`,
         method: 'POST',
@@ -133,8 +135,6 @@ function parseDestination(url: string, localMode: boolean): URL {
     throw new RefusedDestinationError(`the destination must be https:// (it is ${target.protocol.replace(/:$/, '')})`);
   }
   if (target.username !== '' || target.password !== '') throw new RefusedDestinationError('the destination may not carry credentials in its URL');
-  // URL keeps IPv6 literals in brackets; net wants them bare.
-  target.hostname = target.hostname.replace(/^\[(.*)\]$/, '$1');
   return target;
 }
 
