@@ -126,3 +126,15 @@ describe('the notifications section', () => {
     );
   });
 });
+
+describe('the webhook payload', () => {
+  it('matches its versioned schema for known and unknown kinds', async () => {
+    const { webhookPayloadSchemaV1 } = await import('../../../functions/notify/webhook-schema.ts');
+    const { webhookPayload } = await import('../../../functions/notify/domain/webhook-payload.ts');
+    for (const input of [announcement('deploy-rolled-back', { details: { routes: ['x'], reason: 'r' } }), announcement('cleanup-completed', { cluster: undefined, service: undefined }), announcement('analysis-failed')]) {
+      const payload = webhookPayload(input);
+      assert.deepEqual(webhookPayloadSchemaV1.parse(payload), payload);
+      assert.equal('routes' in payload.data.details, false, 'routing is internal');
+    }
+  });
+});
