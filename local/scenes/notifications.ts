@@ -1,4 +1,3 @@
-import { Webhook } from 'standardwebhooks';
 import { notificationReceivers } from '../notification-receivers.ts';
 import type { Received } from '../receivers.ts';
 import { waitFor } from '../wait.ts';
@@ -20,26 +19,26 @@ export const notifications: Scene = {
     await harbormaster(['notifications', 'deliveries', '--limit', '6']);
 
     const card = lastCard(receivers.slack.received);
-    say(`\nSlack (${card?.path}): the shop deploy's message, as last updated`);
+    say(`\nSlack (${card?.path ?? ''}): the last deploy's message`);
     const message = JSON.parse(card?.body ?? '{}') as { text?: string; attachments?: Array<{ color?: string; blocks?: Array<{ text?: { text: string }; fields?: Array<{ text: string }> }> }> };
     const attachment = message.attachments?.[0];
-    say(`  ▌colour ${attachment?.color ?? '-'}   fallback: ${message.text ?? ''}`);
+    say(`▌colour ${attachment?.color ?? '-'}   fallback: ${message.text ?? ''}`);
     for (const block of attachment?.blocks ?? []) {
-      if (block.text) say(`  ▌${block.text.text.replace(/\n/g, ' — ')}`);
-      for (const field of block.fields ?? []) say(`  ▌  ${field.text.replace(/\*/g, '').replace('\n', ': ')}`);
+      if (block.text) say(`▌${block.text.text.replace(/\n/g, ' — ')}`);
+      for (const field of block.fields ?? []) say(`▌  ${field.text.replace(/\*/g, '').replace('\n', ': ')}`);
     }
 
     const hook = [...receivers.webhooks.received].reverse().find((request) => request.verified);
     const payload = JSON.parse(hook?.body ?? '{}') as { type?: string; data?: { subject?: string } };
     say(`\nWebhook ${hook?.path}: ${payload.type ?? ''} — ${payload.data?.subject ?? ''}`);
     say(`  webhook-id ${hook?.headers['webhook-id'] ?? ''}, webhook-timestamp ${hook?.headers['webhook-timestamp'] ?? ''}`);
-    say(`  webhook-signature ${(hook?.headers['webhook-signature'] ?? '').slice(0, 24)}…  ${hook?.verified ? '✓ verified by the receiver with standardwebhooks' : '✗'} (${Webhook.name})`);
-    say(`  every request is kept (headers and body) under .local/received/`);
+    say(`  webhook-signature ${(hook?.headers['webhook-signature'] ?? '').slice(0, 24)}…  ${hook?.verified ? '✓ verified by the receiver with the official standardwebhooks verifier' : '✗ not verified'}`);
+    say('  every request is kept (headers and body) under .local/received/');
     await harbormaster(['notifications', 'test', 'audit']);
   },
 };
 
-/** The deploy message as bot mode left it: the last chat.update, else the post. */
+/** The last deploy message bot mode posted or updated (thread replies aside). */
 function lastCard(received: Received[]): Received | undefined {
-  return [...received].reverse().find((request) => request.path === '/api/chat.update') ?? received.find((request) => request.path === '/api/chat.postMessage');
+  return [...received].reverse().find((request) => ['/api/chat.update', '/api/chat.postMessage'].includes(request.path) && !request.body.includes('"thread_ts"'));
 }

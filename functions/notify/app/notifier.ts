@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { NotificationsConfig } from '../config.ts';
 import { requestedRoutes, type Announcement } from '../domain/announcement.ts';
 import { deliveryId, maxAttempts, retryDelaySeconds, type DeliveryRecord } from '../domain/delivery.ts';
-import { routeAnnouncement } from '../domain/routing.ts';
+import { routeAnnouncement, TEST_KIND } from '../domain/routing.ts';
 import type { DeliveryQueue } from '../adapters/delivery-queue.ts';
 import type { DeliveryStore } from '../adapters/delivery-store.ts';
 import { attemptDelivery, type SenderDeps } from '../adapters/senders.ts';
@@ -97,7 +97,7 @@ export async function attempt(deps: AttemptDeps, message: { deliveryId: string; 
   }
   const health = (await deps.store.channelHealth([delivery.channel])).get(delivery.channel);
   // A test or a replay is how an operator checks a channel again; everything else skips a disabled one.
-  if (health?.disabledAt && delivery.announcementKind !== 'notification-test' && !delivery.replays) {
+  if (health?.disabledAt && delivery.announcementKind !== TEST_KIND && !delivery.replays) {
     await deps.store.recordAttempt(delivery.deliveryId, message.attempt, { status: 'disabled', at: at(), error: `channel disabled since ${health.disabledAt}: ${health.disabledReason ?? ''}`.trim() });
     return 'disabled';
   }

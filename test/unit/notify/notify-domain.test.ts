@@ -31,6 +31,8 @@ describe('routing', () => {
     ['the override still applies the channel severity', announcement('task-failed', { service: 'noisy-worker' }), []],
     ['routes the announcement names win', announcement('deploy-succeeded', { details: { routes: ['deploys', 'nope'] } }), ['deploys', 'nope(skipped)']],
     ['a new kind routes by its name', announcement('schedule-run-failed'), ['all', 'pager']],
+    ['named routes still apply the channel severity', announcement('deploy-succeeded', { details: { routes: ['pager'] } }), []],
+    ['a test reaches its channel whatever the severity', announcement('notification-test', { details: { routes: ['pager'] } }), ['pager']],
   ];
   for (const [what, input, expected] of cases) it(what, () => assert.deepEqual(channels(input), expected));
 });
