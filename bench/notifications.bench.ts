@@ -20,7 +20,7 @@ import { waitFor } from '../local/wait.ts';
  * item writes per delivery (recording it and its outcome: the least an exactly-once record can cost).
  */
 
-const ANNOUNCEMENTS = 200;
+const ANNOUNCEMENTS = Number(process.env['BENCH_ANNOUNCEMENTS'] ?? 200);
 const CHANNELS = 2;
 process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
 const dynamoCalls = countCommands(sharedDocumentClient());
@@ -82,7 +82,15 @@ try {
   ];
   console.log(`Notifications: ${ANNOUNCEMENTS} announcements × ${CHANNELS} channels (Slack webhook + signed webhook) through outbox stream → notifier → SQS → deliverer on the local AWS`);
   console.table(rows);
-  console.log(`All ${hooks.received.filter((request) => request.verified).length} webhooks verified; ${elapsed.toFixed(1)} s end to end vs ${direct.toFixed(2)} s of plain POSTs`);
+  const byFunction = new Map<string, number[]>();
+  for (const call of aws.runtime.invocations) byFunction.set(call.functionName, [...(byFunction.get(call.functionName) ?? []), call.durationMs]);
+  console.table(
+    [...byFunction].map(([name, durations]) => {
+      const sorted = durations.sort((a, b) => a - b);
+      return { function: name, invocations: sorted.length, 'ms p50': sorted[Math.floor(sorted.length / 2)]?.toFixed(1), 'ms total': sorted.reduce((sum, ms) => sum + ms, 0).toFixed(0) };
+    }),
+  );
+  console.log(`${hooks.received.slice(0, ANNOUNCEMENTS).filter((request) => request.verified).length} of ${ANNOUNCEMENTS} webhooks verified by the receiver; ${elapsed.toFixed(1)} s end to end vs ${direct.toFixed(2)} s of plain POSTs`);
 } finally {
   await slack.stop();
   await hooks.stop();

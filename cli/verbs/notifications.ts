@@ -1,8 +1,9 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigStore } from '../../functions/config/index.ts';
 import { DeliveryQueue, DeliveryStore, FINAL_STATUSES, NotificationControls, type ChannelView, type DeliveryRecord, type DeliveryStatus } from '../../functions/notify/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { durationOption } from '../duration.ts';
+import { parseCount } from '../option-values.ts';
 import { printJson, renderTable, type Colours } from '../output.ts';
 import type { Cli } from '../program.ts';
 
@@ -26,7 +27,7 @@ export function register(program: Command, cli: Cli): void {
     .description('Deliveries newest first (one per announcement and channel): status, attempts, last answer.')
     .option('--channel <name>', 'only this channel')
     .addOption(new Option('--status <status>', 'only deliveries in this status').choices(STATUSES))
-    .addOption(new Option('--limit <n>', `how many (at most ${MAX_LIMIT})`).argParser(limitOption).default(20))
+    .option('--limit <n>', `how many (at most ${MAX_LIMIT})`, (text: string) => Math.min(parseCount(text), MAX_LIMIT), 20)
     .action(async (options: { channel?: string; status?: DeliveryStatus; limit: number }, command: Command) => {
       const session = cli.session(command);
       const control = await controls(cli, command);
@@ -138,10 +139,4 @@ function renderDeliveries(deliveries: DeliveryRecord[], colours: Colours): strin
       (delivery.lastError ?? (delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : '-')).slice(0, 80),
     ]),
   );
-}
-
-function limitOption(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_LIMIT}`);
-  return limit;
 }

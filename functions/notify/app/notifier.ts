@@ -4,7 +4,7 @@ import { requestedRoutes, type Announcement } from '../domain/announcement.ts';
 import { deliveryId, maxAttempts, retryDelaySeconds, type DeliveryRecord } from '../domain/delivery.ts';
 import { routeAnnouncement, TEST_KIND } from '../domain/routing.ts';
 import type { DeliveryQueue } from '../adapters/delivery-queue.ts';
-import type { DeliveryStore } from '../adapters/delivery-store.ts';
+import type { ChannelHealth, DeliveryStore } from '../adapters/delivery-store.ts';
 import { attemptDelivery, type SenderDeps } from '../adapters/senders.ts';
 
 /**
@@ -71,6 +71,8 @@ export interface AttemptDeps extends NotifierDeps {
   senders: SenderDeps;
   random: () => number;
   schedule: readonly number[];
+  /** A channel's health, read once per batch (deliverer) per channel. */
+  channelHealth: (channel: string) => Promise<ChannelHealth | undefined>;
 }
 
 export type AttemptEnd = 'early' | 'not-ours' | 'delivered' | 'retrying' | 'failed' | 'disabled' | 'dead';
@@ -95,7 +97,7 @@ export async function attempt(deps: AttemptDeps, message: { deliveryId: string; 
     await deps.store.recordAttempt(delivery.deliveryId, message.attempt, { status: 'failed', at: at(), error: `channel ${delivery.channel} is no longer configured in notifications.channels` });
     return 'failed';
   }
-  const health = (await deps.store.channelHealth([delivery.channel])).get(delivery.channel);
+  const health = await deps.channelHealth(delivery.channel);
   // A test or a replay is how an operator checks a channel again; everything else skips a disabled one.
   if (health?.disabledAt && delivery.announcementKind !== TEST_KIND && !delivery.replays) {
     await deps.store.recordAttempt(delivery.deliveryId, message.attempt, { status: 'disabled', at: at(), error: `channel disabled since ${health.disabledAt}: ${health.disabledReason ?? ''}`.trim() });

@@ -6,7 +6,7 @@ import { PowertoolsSecrets } from '../adapters/secrets.ts';
 import { SLACK_API_URL } from '../adapters/senders.ts';
 import { DEFAULT_TIMEOUT_MS } from '../adapters/safe-http.ts';
 import { attempt, type AttemptDeps } from '../app/notifier.ts';
-import { localMode, notifierDependencies, oncePerBatch } from './dependencies.ts';
+import { localMode, notifierDependencies, oncePerBatch, oncePerBatchEach } from './dependencies.ts';
 
 /**
  * The delivery queue → one attempt per message (docs/decisions/0015). Attempts of a batch run side by side; a message
@@ -32,6 +32,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
     },
     random: Math.random,
     schedule,
+    channelHealth: oncePerBatchEach((channel) => base.store.channelHealth([channel]).then((health) => health.get(channel))),
   };
   return processPartialResponse(
     event,

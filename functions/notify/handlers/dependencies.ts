@@ -33,6 +33,19 @@ export function oncePerBatch<T>(read: () => Promise<T>): () => Promise<T> {
   return () => (value ??= read());
 }
 
+/** One read per batch and key. */
+export function oncePerBatchEach<T>(read: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const values = new Map<string, Promise<T>>();
+  return (key) => {
+    let value = values.get(key);
+    if (!value) {
+      value = read(key);
+      values.set(key, value);
+    }
+    return value;
+  };
+}
+
 /** Local mode: the local runtime sets it, and only there may the notifier speak plain http to loopback. */
 export function localMode(env: NodeJS.ProcessEnv): boolean {
   return env['HARBORMASTER_LOCAL_NETWORK'] === '1';
