@@ -2,14 +2,15 @@ import { z } from 'zod';
 import type { ConfigSection } from '../kernel/config-sections.ts';
 import { InvalidConfigError, issueMessages } from '../kernel/config-errors.ts';
 import { secretReferenceSchema } from '../kernel/secrets.ts';
+import { SEVERITIES } from './domain/catalog.ts';
 
 /**
  * The `notifications` section of harbormaster.yml (docs/decisions/0015): where announcements go. Every address and
  * credential is a secret reference (SSM SecureString or Secrets Manager), never a value in the file.
  */
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from './domain/catalog.ts';
+export { NOTIFICATIONS_CONFIG_KEY } from './domain/stored-config.ts';
 
 const MAX_CHANNELS = 20;
 const MAX_PATTERNS = 20;
@@ -111,9 +112,6 @@ export const notificationsConfigSchema = z
     }
   });
 export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;
-
-/** Where the section is stored (state table): one item, read once per notifier batch. */
-export const NOTIFICATIONS_CONFIG_KEY = { pk: 'CONFIG', sk: 'NOTIFICATIONS' } as const;
 
 export const notificationsSection: ConfigSection = {
   key: 'notifications',

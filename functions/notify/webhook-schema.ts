@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from './config.ts';
+import { SEVERITIES } from './domain/catalog.ts';
 import { WEBHOOK_PAYLOAD_VERSION } from './domain/webhook-payload.ts';
 
 /**

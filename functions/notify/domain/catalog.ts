@@ -1,4 +1,6 @@
-import type { Severity } from '../config.ts';
+/** Least severe first. */
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * Every announcement kind's severity and title, in one table. A kind not listed (one a newer capability added before

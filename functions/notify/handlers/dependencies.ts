@@ -3,7 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sharedDocumentClient } from '../../kernel/aws/clients.ts';
 import { readTableNames, requireSetting } from '../../kernel/environment.ts';
-import { NOTIFICATIONS_CONFIG_KEY, parseNotificationsConfig, type NotificationsConfig } from '../config.ts';
+import type { NotificationsConfig } from '../config.ts';
+import { NOTIFICATIONS_CONFIG_KEY, readStoredNotificationsConfig } from '../domain/stored-config.ts';
 import { DeliveryQueue } from '../adapters/delivery-queue.ts';
 import { DeliveryStore } from '../adapters/delivery-store.ts';
 import type { NotifierDeps } from '../app/notifier.ts';
@@ -14,7 +15,7 @@ export function notifierDependencies(env: NodeJS.ProcessEnv = process.env): Noti
   const { state } = readTableNames(env);
   const readConfig = async (): Promise<NotificationsConfig | undefined> => {
     const { Item } = await documents.send(new GetCommand({ TableName: state, Key: NOTIFICATIONS_CONFIG_KEY, ConsistentRead: true }));
-    return Item === undefined ? undefined : parseNotificationsConfig(Item['config']);
+    return Item === undefined ? undefined : readStoredNotificationsConfig(Item['config']);
   };
   return {
     store: new DeliveryStore(documents, state),

@@ -140,3 +140,23 @@ describe('the webhook payload', () => {
     }
   });
 });
+
+describe('the stored section, as the notifier reads it', () => {
+  it('reads back exactly what apply stores', async () => {
+    const { readStoredNotificationsConfig } = await import('../../../functions/notify/domain/stored-config.ts');
+    assert.deepEqual(readStoredNotificationsConfig(JSON.parse(JSON.stringify(config))), config);
+  });
+
+  const broken: Array<[string, unknown, string]> = [
+    ['an unknown channel type', { channels: { a: { type: 'email', route: config.channels['all']?.route } } }, 'channels.a.type'],
+    ['a secret given inline', { channels: { a: { type: 'slack-webhook', url: 'https://example.com', route: config.channels['all']?.route } } }, 'channels.a.url'],
+    ['a severity the notifier does not know', { channels: { a: { type: 'slack-webhook', url: { ssmParameter: '/harbormaster/x' }, route: { events: ['*'], services: ['*'], minSeverity: 'loud' } } } }, 'channels.a.route.minSeverity'],
+    ['an override without channels', { services: { shop: {} } }, 'services.shop.channels'],
+  ];
+  for (const [what, stored, field] of broken) {
+    it(`refuses ${what}, naming ${field}`, async () => {
+      const { readStoredNotificationsConfig } = await import('../../../functions/notify/domain/stored-config.ts');
+      assert.throws(() => readStoredNotificationsConfig(stored), (error: Error & { problems?: string[] }) => error.problems?.some((problem) => problem.startsWith(field)) === true);
+    });
+  }
+});
