@@ -25,16 +25,19 @@ export function notificationReceivers(): NotificationReceivers | undefined {
   return running;
 }
 
-export async function startNotificationReceivers(aws: LocalAws, stage: string): Promise<NotificationReceivers> {
+/** The parameter names examples/harbormaster.yml references, whatever the stage npm start deploys. */
+const PARAMETER_PREFIX = '/harbormaster/local';
+
+export async function startNotificationReceivers(aws: LocalAws): Promise<NotificationReceivers> {
   const signingSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const slack = await startSlackReceiver({ directory: RECEIVED_DIRECTORY });
   const webhooks = await startWebhookReceiver({ secrets: [signingSecret], directory: RECEIVED_DIRECTORY });
   const ssm = new SSMClient(aws.clientConfig);
   const parameters: Record<string, string> = {
-    [`/harbormaster/${stage}/slack-bot-token`]: `local-${randomBytes(16).toString('hex')}`,
-    [`/harbormaster/${stage}/slack-ops-webhook`]: `${slack.url}/webhook/${randomBytes(12).toString('hex')}`,
-    [`/harbormaster/${stage}/audit-webhook-url`]: `${webhooks.url}/harbormaster`,
-    [`/harbormaster/${stage}/audit-signing-secret`]: signingSecret,
+    [`${PARAMETER_PREFIX}/slack-bot-token`]: `local-${randomBytes(16).toString('hex')}`,
+    [`${PARAMETER_PREFIX}/slack-ops-webhook`]: `${slack.url}/webhook/${randomBytes(12).toString('hex')}`,
+    [`${PARAMETER_PREFIX}/audit-webhook-url`]: `${webhooks.url}/harbormaster`,
+    [`${PARAMETER_PREFIX}/audit-signing-secret`]: signingSecret,
   };
   for (const [name, value] of Object.entries(parameters)) await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }));
   ssm.destroy();

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { startSlackReceiver, startWebhookReceiver, type Receiver } from '../../../local/receivers.ts';
 import { waitFor } from '../../../local/wait.ts';
-import { getItem, useDeployedStack } from '../support.ts';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { getItem, OUTBOX_TABLE, useDeployedStack } from '../support.ts';
 import { announce, applyNotifications, deliveryOf, deliveryWithStatus, putSecureParameters, signingSecret, taskFailed } from './notify-support.ts';
 
 // Retries a second apart (the production schedule is 5 s … 24 h); logs on, so the secret check reads real output.
@@ -79,7 +80,8 @@ describe('notifications', () => {
     assert.equal(message.attachments[0]?.color, '#ECB22E');
     assert.ok(message.attachments[0]?.blocks.some((block) => block.fields?.some((field) => field.text === '*Exit codes*\napp: 1')));
 
-    // A redelivered record (the same item written again is a MODIFY; a second INSERT of the same id finds its deliveries).
+    // The same announcement inserted again (removed, then written: a second INSERT record) finds its deliveries.
+    await stack.documents.send(new DeleteCommand({ TableName: OUTBOX_TABLE, Key: { pk: announcement.id } }));
     await announce(stack.documents, announcement);
     await stack.aws.runtime.idle(30_000);
     assert.equal(hooks.received.length, 1);
