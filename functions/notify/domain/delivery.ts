@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Announcement } from './announcement.ts';
 
 /**
  * One delivery = one announcement to one channel (docs/decisions/0015). Its id is derived from both, so a redelivered
@@ -97,7 +98,7 @@ export interface DeliveryRecord {
   deliveredAt?: string;
   replays?: number;
   /** What is sent: the announcement as the outbox held it (the stream record is gone by the time a retry runs). */
-  announcement: import('./announcement.ts').Announcement;
+  announcement: Announcement;
 }
 
 /** Every attempt gets this long before a redelivered queue message may claim it again (a crashed attempt). */
