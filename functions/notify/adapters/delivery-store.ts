@@ -83,32 +83,20 @@ export class DeliveryStore {
    */
   async claimAttempt(deliveryId: string, attempt: number, now: Date): Promise<DeliveryRecord | undefined> {
     const at = now.toISOString();
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deliveryKey(deliveryId),
-          // The status index keeps the previous status while an attempt runs (seconds): two index writes fewer per attempt.
-          UpdateExpression: 'SET #status = :sending, attempts = :attempt, leaseUntil = :lease, updatedAt = :at',
-          ConditionExpression: '(#status IN (:pending, :retrying) AND attempts = :previous) OR (#status = :sending AND attempts = :attempt AND leaseUntil < :at)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':pending': 'pending',
-            ':retrying': 'retrying',
-            ':attempt': attempt,
-            ':previous': attempt - 1,
-            ':lease': new Date(now.getTime() + ATTEMPT_LEASE_SECONDS * 1000).toISOString(),
-            ':at': at,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? fromItem(Attributes) : undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    return this.updateIfStill(deliveryId, {
+      // The status index keeps the previous status while an attempt runs (seconds): two index writes fewer per attempt.
+      UpdateExpression: 'SET #status = :sending, attempts = :attempt, leaseUntil = :lease, updatedAt = :at',
+      ConditionExpression: '(#status IN (:pending, :retrying) AND attempts = :previous) OR (#status = :sending AND attempts = :attempt AND leaseUntil < :at)',
+      ExpressionAttributeValues: {
+        ':sending': 'sending',
+        ':pending': 'pending',
+        ':retrying': 'retrying',
+        ':attempt': attempt,
+        ':previous': attempt - 1,
+        ':lease': new Date(now.getTime() + ATTEMPT_LEASE_SECONDS * 1000).toISOString(),
+        ':at': at,
+      },
+    });
   }
 
   /** Ends attempt `attempt` (only the invocation holding it may); a dead delivery gets its dead letter in the same write. */
@@ -168,24 +156,25 @@ export class DeliveryStore {
   /** Starts a finished delivery afresh (same id, so receivers can still tell it is the same message). */
   async replay(deliveryId: string, now: Date): Promise<DeliveryRecord | undefined> {
     const at = now.toISOString();
+    return this.updateIfStill(deliveryId, {
+      UpdateExpression: 'SET #status = :pending, attempts = :zero, updatedAt = :at, nextAttemptAt = :at, gsi2pk = :partition, gsi2sk = :at ADD replays :one REMOVE leaseUntil',
+      ConditionExpression: `#status IN (${FINAL_STATUSES.map((_, index) => `:final${index}`).join(', ')})`,
+      ExpressionAttributeValues: {
+        ':pending': 'pending',
+        ':zero': 0,
+        ':one': 1,
+        ':at': at,
+        ':partition': statusPartition('pending'),
+        ...Object.fromEntries(FINAL_STATUSES.map((status, index) => [`:final${index}`, status])),
+      },
+    });
+  }
+
+  /** A guarded update of a delivery (`#status` names its status): the delivery as it now is, or undefined if the guard refused. */
+  private async updateIfStill(deliveryId: string, update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<DeliveryRecord | undefined> {
     try {
       const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: deliveryKey(deliveryId),
-          UpdateExpression: 'SET #status = :pending, attempts = :zero, updatedAt = :at, nextAttemptAt = :at, gsi2pk = :partition, gsi2sk = :at ADD replays :one REMOVE leaseUntil',
-          ConditionExpression: `#status IN (${FINAL_STATUSES.map((_, index) => `:final${index}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':zero': 0,
-            ':one': 1,
-            ':at': at,
-            ':partition': statusPartition('pending'),
-            ...Object.fromEntries(FINAL_STATUSES.map((status, index) => [`:final${index}`, status])),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
+        new UpdateCommand({ TableName: this.table, Key: deliveryKey(deliveryId), ExpressionAttributeNames: { '#status': 'status' }, ReturnValues: 'ALL_NEW', ...update }),
       );
       return Attributes ? fromItem(Attributes) : undefined;
     } catch (error) {
