@@ -16,6 +16,7 @@ from .config import fix_10_execute_state_machine
 from .dynamodb import fix_11_atomic_dynamodb_writes
 from .ecs_list_tasks_service_name import fix_19_list_tasks_service_name
 from .ecs_task_definition_times import fix_12_task_definition_times
+from .event_source_mappings import fix_21_runtime_delivers_event_sources
 from .events import fix_7_events_targets
 from .scheduler_schedule_group import fix_20_scheduler_schedule_group
 from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
@@ -52,6 +53,7 @@ FIXES = (
     fix_18_cloudformation_validate_template,
     fix_19_list_tasks_service_name,
     fix_20_scheduler_schedule_group,
+    fix_21_runtime_delivers_event_sources,
 )
 
 

@@ -47,7 +47,7 @@ describe('blue/green deploy on image push', () => {
     assert.equal(deployment['blueTaskDefinitionArn'], target.blueTaskDefinitionArn);
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'traffic-100', 'promote']);
     const outbox = await scanAll(stack.documents, OUTBOX_TABLE);
-    assert.deepEqual(outbox.map((item) => [item['kind'], (item['details'] as { routes: string[] }).routes]), [['deploy-succeeded', ['#deploys']]]);
+    assert.deepEqual(outbox.map((item) => [item['kind'], (item['details'] as { routes: string[] }).routes]), [['deploy-succeeded', ['deploys']]]);
   });
 
   it('canary on a listener rule with EC2 bridge networking: weights per step, dynamic host ports kept', async () => {
