@@ -4,11 +4,18 @@ export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scali
 /** Blue/green deploys (functions/deploy/domain/deployment.ts): each outcome, and a green task set that could not be removed. */
 export type DeployNotificationKind = 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | 'deploy-stopped' | 'deploy-timed-out' | 'deploy-cleanup-failed';
 
+/**
+ * Scheduled ECS tasks (functions/schedules/domain/run-notifications.ts): each ended run attempt — failed, timed out,
+ * skipped because a run was still active (concurrencyPolicy Forbid), missed (could not start within its deadline),
+ * and succeeded (for routing rules that want it).
+ */
+export type ScheduleNotificationKind = 'schedule-run-succeeded' | 'schedule-run-failed' | 'schedule-run-timed-out' | 'schedule-run-skipped' | 'schedule-run-missed';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | ScheduleNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;
