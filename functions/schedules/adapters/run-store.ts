@@ -5,6 +5,7 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 import { expiresAt, notificationItem } from '../../kernel/store/state-items.ts';
+import { parseSchedule } from '../config.ts';
 import { scheduleRunKey, type Schedule, type ScheduleRun } from '../domain/schedule.ts';
 import type { ActiveRun } from '../domain/scheduled-run.ts';
 
@@ -44,10 +45,14 @@ export class RunStore {
     this.tables = tables;
   }
 
-  /** The schedule as `apply` stored it (pk CONFIG, sk SCHEDULE#<name>), or undefined. */
+  /** The schedule as `apply` stored it (pk CONFIG, sk SCHEDULE#<name>, fields beside revision), or undefined. */
   async getSchedule(name: string): Promise<Schedule | undefined> {
     const item = await this.get({ pk: 'CONFIG', sk: `SCHEDULE#${name}` });
-    return item === undefined ? undefined : (item as unknown as Schedule);
+    if (item === undefined) return undefined;
+    // Validated again (config.ts): a hand-edited item fails loudly instead of steering a run. The fields are read at
+    // the top level (schedule.ts) or under `config`, as the other configuration items keep them.
+    const { pk: _pk, sk: _sk, kind: _kind, revision: _revision, updatedAt: _updatedAt, config, ...schedule } = item;
+    return parseSchedule(typeof config === 'object' && config !== null ? config : schedule);
   }
 
   async getRun(name: string, scheduledTime: string, attempt: number): Promise<StoredRun | undefined> {

@@ -1,6 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type ECSClient, type RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { awsCallFailure, callAws } from '../../kernel/aws/calls.ts';
 import { AwsCallError } from '../../kernel/errors.ts';
+import type { ConfigStore } from '../../config/index.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { isTransientRunTaskFailure, liveTaskDefinition, SCHEDULED_TASK_STARTED_BY, type ContainerDefinitionFacts, type DescribedTask, type StartFailure } from '../domain/scheduled-run.ts';
 
@@ -9,22 +10,23 @@ export type StartAnswer = { started: { taskArn: string; startedAt: Date } } | { 
 /** ECS for scheduled runs: which revision runs, RunTask with a client token, the task's state, StopTask. */
 export class ScheduledTasks {
   private readonly ecs: ECSClient;
+  private readonly configs: ConfigStore;
   private readonly definitions = new Map<string, Promise<ContainerDefinitionFacts[]>>();
 
-  constructor(ecs: ECSClient) {
+  constructor(ecs: ECSClient, configs: ConfigStore) {
     this.ecs = ecs;
+    this.configs = configs;
   }
 
   /** The revision a fire runs: the family's latest ACTIVE, the pinned one, or the one the followed service runs now. */
   async resolveTaskDefinition(schedule: Schedule): Promise<string> {
     const choice = schedule.taskDefinition;
     if ('followService' in choice) {
-      const { services } = await callAws(`DescribeServices ${schedule.cluster}/${choice.followService}`, () =>
-        this.ecs.send(new DescribeServicesCommand({ cluster: schedule.cluster, services: [choice.followService] })),
-      );
-      const service = services?.find((candidate) => candidate.status !== 'INACTIVE');
-      const arn = service ? liveTaskDefinition(service) : undefined;
-      if (!arn) throw new AwsCallError(`Service ${schedule.cluster}/${choice.followService} (followService) does not exist or runs no task definition`);
+      const { cluster, service } = await this.followedService(choice.followService, schedule.cluster);
+      const { services } = await callAws(`DescribeServices ${cluster}/${service}`, () => this.ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
+      const described = services?.find((candidate) => candidate.status !== 'INACTIVE');
+      const arn = described ? liveTaskDefinition(described) : undefined;
+      if (!arn) throw new AwsCallError(`Service ${cluster}/${service} (followService ${choice.followService}) does not exist or runs no task definition`);
       return arn;
     }
     // DescribeTaskDefinition of a bare family answers its latest ACTIVE revision.
@@ -32,6 +34,16 @@ export class ScheduledTasks {
     const { taskDefinition } = await callAws(`DescribeTaskDefinition ${reference}`, () => this.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: reference })));
     if (!taskDefinition?.taskDefinitionArn) throw new AwsCallError(`Task definition ${reference} does not exist`);
     return taskDefinition.taskDefinitionArn;
+  }
+
+  /**
+   * `followService` names a service of harbormaster.yml's `services` section (its key): its cluster and ECS service
+   * come from its stored configuration; a name no configuration has is taken as an ECS service of the schedule's cluster.
+   */
+  private async followedService(name: string, scheduleCluster: string): Promise<{ cluster: string; service: string }> {
+    const configs = await this.configs.listServiceConfigs();
+    const followed = configs.find((stored) => stored.config.name === name)?.config;
+    return followed ? { cluster: followed.cluster, service: followed.service } : { cluster: scheduleCluster, service: name };
   }
 
   /**

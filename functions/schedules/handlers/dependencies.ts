@@ -1,6 +1,7 @@
 import { sharedDocumentClient, sharedEcsClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
 import { currentTime } from '../../kernel/clock.ts';
 import { readTableNames } from '../../kernel/environment.ts';
+import { ConfigStore } from '../../config/index.ts';
 import { TaskTokens } from '../../deploy/index.ts';
 import { RunExecutions } from '../adapters/run-executions.ts';
 import { RunStore } from '../adapters/run-store.ts';
@@ -11,7 +12,7 @@ import { ScheduledRunWorkflow } from '../app/scheduled-run-workflow.ts';
 export function scheduledRunWorkflow(): ScheduledRunWorkflow {
   return new ScheduledRunWorkflow({
     store: runStore(),
-    tasks: new ScheduledTasks(sharedEcsClient()),
+    tasks: new ScheduledTasks(sharedEcsClient(), new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state)),
     executions: new RunExecutions(sharedSfnClient()),
     tokens: new TaskTokens(sharedSfnClient()),
     now: () => currentTime(),
