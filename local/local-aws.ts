@@ -10,6 +10,7 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readServerlessFunctions } from '../scripts/serverless-functions.ts';
+import { nextFireTimes } from '../functions/schedules/domain/fire-times.ts';
 import { findFreePort, startMoto, type MotoAhead, type MotoServer } from './moto/server.ts';
 import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
 import { createStack, packageStack, type PackagedStack } from './stack.ts';
@@ -122,7 +123,7 @@ const START_ATTEMPTS = 3;
 async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: number | undefined): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
   for (let attempt = 1; ; attempt += 1) {
     const motoPort = await findFreePort();
-    const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: runtimePort, functions });
+    const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: runtimePort, functions, fireTimes: nextFireTimes });
     try {
       return { runtime, moto: await startMoto({ port: motoPort, callbackPort: runtime.port }) };
     } catch (error) {
@@ -137,7 +138,7 @@ async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: num
 async function startRuntimeFor(ahead: MotoAhead, functions: FunctionResolver): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions });
+    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions, fireTimes: nextFireTimes });
   } catch (error) {
     await (await ahead.server.catch(() => undefined))?.stop();
     throw error;

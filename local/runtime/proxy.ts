@@ -14,6 +14,9 @@ import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './l
 import { CallObservers } from './observers.ts';
 import { answerPage, joinUpstreamPages, pagedListing, readPageRequest, type PagedListing } from './paging.ts';
 import { ServiceReconciler } from './reconcile.ts';
+import { RunTaskAnswers } from './run-task.ts';
+import { LocalClock } from './clock.ts';
+import { LocalScheduler, type FireTimes } from './scheduler.ts';
 import { InFlightTracker } from './tracker.ts';
 import { createUpstreamClients } from './upstream.ts';
 import {
@@ -44,6 +47,8 @@ export interface LocalRuntimeOptions {
   eventBusName?: string;
   /** Pause between async Lambda retries; default 50 ms. */
   asyncRetryDelayMs?: number;
+  /** The next fire times of a schedule expression (functions/schedules/domain/fire-times.ts); without it no schedule fires. */
+  fireTimes?: FireTimes;
 }
 
 export interface LocalRuntime {
@@ -58,7 +63,11 @@ export interface LocalRuntime {
   emitter: AwsEventEmitter;
   /** Crashes a running task now (its essential container exits with `exitCode`), as a fault at a chosen moment. */
   crashTask(taskArn: string, exitCode?: number): Promise<void>;
-  /** Forgets runtime-side state (task registry, logs, faults); call alongside moto's reset. */
+  /** The local clock: advance it to fire schedules and pass deadlines without waiting (clock.ts). */
+  clock: LocalClock;
+  /** EventBridge Scheduler's firing on that clock (scheduler.ts); `scheduler.fires` lists the deliveries. */
+  scheduler: LocalScheduler;
+  /** Forgets runtime-side state (task registry, logs, faults, clock offset, fires); call alongside moto's reset. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -73,8 +82,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const emitter = new AwsEventEmitter({ upstream: options.upstream, eventBusName: options.eventBusName, tracker });
   const lifecycle = new TaskLifecycle({ ecs: clients.ecs, ecr: clients.ecr, emitter, tracker, faults });
   const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle, faults });
-  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
+  const runTasks = new RunTaskAnswers(faults);
+  const observers = new CallObservers({ emitter, lifecycle, reconciler, runTasks, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
+  const clock = new LocalClock();
+  const scheduler = new LocalScheduler({ scheduler: clients.scheduler, sfn: clients.sfn, clock, tracker, fireTimes: options.fireTimes ?? (() => []) });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, functions: options.functions };
 
@@ -98,14 +110,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     crashRunningTasks: (taskDefinitionArn, exitCode = 1) => tracker.track(lifecycle.crashRunning(taskDefinitionArn, exitCode)),
     emitter,
     crashTask: (taskArn, exitCode = 1) => tracker.track(lifecycle.crash(taskArn, exitCode)),
+    clock,
+    scheduler,
     reset() {
+      clock.reset();
+      scheduler.reset();
       invoker.invocations.length = 0;
       emitter.clear();
       faults.clear();
       lifecycle.reset();
       reconciler.reset();
+      runTasks.reset();
     },
     async stop() {
+      scheduler.stop();
       await tracker.idle(5_000).catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -190,6 +208,8 @@ async function observedExchange(
   body: Buffer,
   call: { service: string; operation: string; input: Record<string, unknown> },
 ): Promise<void> {
+  const answered = context.observers.answer(call.service, call.operation, call.input);
+  if (answered) return send(res, { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(answered) });
   const prepared = context.observers.prepare(call.service, call.operation, call.input);
   const forwarded = prepared && header(req.headers, 'x-amz-target') ? Buffer.from(JSON.stringify(prepared)) : body;
   const before = await context.observers.before(call.service, call.operation, call.input);

@@ -6,12 +6,16 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type NetworkConfiguration } from '@aws-sdk/client-ecs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 export interface UpstreamClients {
   ecs: ECSClient;
   ec2: EC2Client;
   ecr: ECRClient;
   cloudwatch: CloudWatchClient;
+  scheduler: SchedulerClient;
+  sfn: SFNClient;
   destroy(): void;
 }
 
@@ -22,12 +26,18 @@ export function createUpstreamClients(endpoint: string, region = 'us-east-1'): U
   const ec2 = new EC2Client(config);
   const ecr = new ECRClient(config);
   const cloudwatch = new CloudWatchClient(config);
+  const scheduler = new SchedulerClient(config);
+  const sfn = new SFNClient(config);
   return {
     ecs,
     ec2,
     ecr,
     cloudwatch,
+    scheduler,
+    sfn,
     destroy() {
+      scheduler.destroy();
+      sfn.destroy();
       ecs.destroy();
       ec2.destroy();
       ecr.destroy();
