@@ -14,6 +14,7 @@ import { nextFireTimes } from '../functions/schedules/domain/fire-times.ts';
 import { findFreePort, startMoto, type MotoAhead, type MotoServer } from './moto/server.ts';
 import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
 import { createStack, packageStack, type PackagedStack } from './stack.ts';
+import { ScheduledRunWaits } from './scheduled-run-waits.ts';
 
 /**
  * The local AWS: moto (with its start-up fixes) behind the local runtime, which answers Lambda invocations with
@@ -67,6 +68,9 @@ export async function startLocalAws(options: { stage?: string; port?: number; mo
     maxAttempts: 1,
   };
   functions.connect(config);
+  // Timers of scheduled runs' waits follow the local clock (scheduled-run-waits.ts).
+  const waits = new ScheduledRunWaits(config, { state: `harbormaster-${stage}-state`, outbox: `harbormaster-${stage}-outbox` });
+  runtime.clock.onMove(() => waits.wakeDue(runtime.clock.now()));
   // Handlers run in this process and build their SDK clients from the environment, as they do in Lambda.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: runtime.endpoint,

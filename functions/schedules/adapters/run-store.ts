@@ -26,6 +26,7 @@ const waiterKey = (taskArn: string) => ({ pk: `SCHEDULE-TASK#${taskArn}`, sk: 'W
 /** Waiters left behind (a run that ended another way) expire a day after the wait. */
 const WAITER_RETENTION_DAYS = 1;
 const ACTIVE_OUTCOMES = { ':starting': 'STARTING', ':running': 'RUNNING' };
+export const SCHEDULE_TASK_WAITER_KIND = 'schedule-task-waiter';
 
 /**
  * Schedules' run records, overlap locks and task waiters in the state table (docs/decisions/0018):
@@ -149,15 +150,26 @@ export class RunStore {
     }
   }
 
-  /** The task token that the task's stop event (or the run's own look) resumes. */
-  async registerWaiter(taskArn: string, taskToken: string, run: { schedule: string; runId: string; at: string }): Promise<void> {
+  /**
+   * The task token that the task's stop event (or the run's own look) resumes; `wakeAt` is when the wait's own timeout
+   * ends it (the local runtime wakes waits on its clock from it: local/scheduled-run-waits.ts).
+   */
+  async registerWaiter(taskArn: string, taskToken: string, run: { schedule: string; runId: string; at: string; wakeAt: string }): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tables.state,
           Key: waiterKey(taskArn),
-          UpdateExpression: 'SET taskToken = :token, schedule = :schedule, runId = :run, registeredAt = :at, expiresAt = :expires, kind = :kind',
-          ExpressionAttributeValues: { ':token': taskToken, ':schedule': run.schedule, ':run': run.runId, ':at': run.at, ':expires': expiresAt(run.at, WAITER_RETENTION_DAYS), ':kind': 'schedule-task-waiter' },
+          UpdateExpression: 'SET taskToken = :token, schedule = :schedule, runId = :run, registeredAt = :at, wakeAt = :wake, expiresAt = :expires, kind = :kind',
+          ExpressionAttributeValues: {
+            ':token': taskToken,
+            ':schedule': run.schedule,
+            ':run': run.runId,
+            ':at': run.at,
+            ':wake': run.wakeAt,
+            ':expires': expiresAt(run.at, WAITER_RETENTION_DAYS),
+            ':kind': SCHEDULE_TASK_WAITER_KIND,
+          },
         }),
       );
     } catch (error) {

@@ -28,6 +28,8 @@ import {
  * twice (a retried Lambda, a redelivered fire) and ends in the same state.
  */
 
+export type ResumeOutcome = 'resumed' | 'no-waiter' | 'already-moved-on' | 'resume-failed';
+
 export interface RunWorkflowDependencies {
   store: RunStore;
   tasks: ScheduledTasks;
@@ -130,7 +132,9 @@ export class ScheduledRunWorkflow {
     const { fire, taskArn } = context;
     const run = await this.deps.store.getRun(fire.schedule, fire.scheduledTime, context.attempt);
     if (!taskArn || !run || isTerminal(run.outcome)) return { resumedNow: (await this.deps.tokens.succeed(taskToken, {})) === 'resumed' };
-    await this.deps.store.registerWaiter(taskArn, taskToken, { schedule: fire.schedule, runId: context.runId, at: this.at() });
+    const now = this.deps.now();
+    const wakeAt = new Date(now.getTime() + context.waitSeconds * 1000).toISOString();
+    await this.deps.store.registerWaiter(taskArn, taskToken, { schedule: fire.schedule, runId: context.runId, at: now.toISOString(), wakeAt });
     const task = await this.deps.tasks.describe(run.cluster ?? 'default', taskArn);
     if (task && task.lastStatus !== 'STOPPED') return { resumedNow: false };
     const claimed = await this.deps.store.claimWaiter(taskArn);
@@ -219,7 +223,7 @@ export class ScheduledRunWorkflow {
   }
 
   /** A scheduled task stopped (its ECS Task State Change): the run waiting for it looks at once. Redeliveries resume nothing twice. */
-  async onTaskStopped(taskArn: string): Promise<'resumed' | 'no-waiter' | 'already-moved-on' | 'resume-failed'> {
+  async onTaskStopped(taskArn: string): Promise<ResumeOutcome> {
     const taskToken = await this.deps.store.claimWaiter(taskArn);
     return taskToken === undefined ? 'no-waiter' : this.deps.tokens.succeed(taskToken, {});
   }
