@@ -137,3 +137,34 @@ export async function historyOf(world: ScheduleWorld, executionArn: string): Pro
 export async function statesEntered(world: ScheduleWorld, executionArn: string): Promise<string[]> {
   return (await historyOf(world, executionArn)).flatMap((event) => (event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
 }
+
+/** The run's task waiter (registered by AwaitStop): present once the run is parked on its task. */
+export async function waiterOf(documents: DynamoDBDocumentClient, taskArn: string): Promise<Record<string, unknown> | undefined> {
+  const { Items } = await documents.send(
+    new QueryCommand({ TableName: STATE_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SCHEDULE-TASK#${taskArn}` }, ConsistentRead: true }),
+  );
+  return Items?.[0];
+}
+
+/** Waits until the schedule's attempt is RUNNING and parked on its task (so a clock move or a stop finds it waiting). */
+export async function waitForParkedRun(stack: StackUnderTest, schedule: string, scheduledTime: string): Promise<ScheduleRun & Record<string, unknown>> {
+  return waitFor(
+    `${schedule}@${scheduledTime} to wait for its task`,
+    async () => {
+      const run = (await runsOf(stack.documents, schedule)).find((candidate) => candidate.scheduledTime === scheduledTime && candidate.outcome === 'RUNNING');
+      return run?.taskArn && (await waiterOf(stack.documents, run.taskArn)) ? run : undefined;
+    },
+    WAIT_MS,
+    200,
+  );
+}
+
+/** Waits until the execution has entered `state` (e.g. a backoff wait), so the test acts while it is there. */
+export async function waitForState(world: ScheduleWorld, executionArn: string, state: string): Promise<void> {
+  await waitFor(`${executionArn} to enter ${state}`, async () => (await statesEntered(world, executionArn)).includes(state), WAIT_MS, 200);
+}
+
+/** A fire `minutesLater` after `base`, as the next fires of one schedule are. */
+export function laterFire(base: ScheduleFire, minutesLater: number): ScheduleFire {
+  return { ...base, scheduledTime: `${new Date(Date.parse(base.scheduledTime) + minutesLater * 60_000).toISOString().slice(0, 19)}Z` };
+}
