@@ -50,6 +50,11 @@ export class LocalScheduler {
     deps.clock.onMove(() => this.tick());
   }
 
+  /** Fires due up to this instant have been delivered. */
+  get lastTick(): Date {
+    return this.#lastTick;
+  }
+
   /** Fires what fell due since the last tick; ticks never overlap (each starts after the one before). */
   tick(): Promise<ScheduleFireRecord[]> {
     const run = this.#ticking.then(() => this.#tick());
