@@ -29,7 +29,7 @@ export async function createScheduleWorld(stack: StackUnderTest): Promise<Schedu
   const ecs = new ECSClient(stack.aws.clientConfig);
   const sfn = new SFNClient(stack.aws.clientConfig);
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-  const awslogs = (container: string) => ({ logDriver: 'awslogs' as const, options: { 'awslogs-group': LOG_GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'report' } });
+  const awslogs = { logDriver: 'awslogs' as const, options: { 'awslogs-group': LOG_GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'report' } };
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: FAMILY,
@@ -38,8 +38,8 @@ export async function createScheduleWorld(stack: StackUnderTest): Promise<Schedu
       cpu: '256',
       memory: '512',
       containerDefinitions: [
-        { name: 'report', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 256, essential: true, command: ['sh', '-c', 'exit 0'], logConfiguration: awslogs('report') },
-        { name: 'sidecar', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 256, essential: false, logConfiguration: awslogs('sidecar') },
+        { name: 'report', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 256, essential: true, command: ['sh', '-c', 'exit 0'], logConfiguration: awslogs },
+        { name: 'sidecar', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 256, essential: false, logConfiguration: awslogs },
       ],
     }),
   );
