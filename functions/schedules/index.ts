@@ -1,5 +1,10 @@
-/** What other capabilities, the CLI and the local runtime may use of scheduled runs. */
-export { scheduledRunWorkflow, runStore } from './handlers/dependencies.ts';
+/** What the CLI and other capabilities may use of scheduled tasks: plan/apply's store and the operator controls. */
+export { ScheduleItems, type StoredSchedule } from './adapters/schedule-items.ts';
+export { SchedulerSchedules } from './adapters/scheduler-schedules.ts';
+export { TaskDefinitionCheck } from './adapters/task-definitions.ts';
+export { ScheduleSection } from './app/schedule-section.ts';
+export { ScheduleControls, ScheduleNotFoundError, type ManualRun, type ScheduleOverview } from './app/schedule-controls.ts';
+export type { ScheduleDeployment } from './domain/scheduler-schedule.ts';
+/** Scheduled runs (docs/decisions/0018): their records, overlap locks and task waiters (the local runtime wakes waits on its clock). */
 export { RunStore, SCHEDULE_TASK_WAITER_KIND, type StoredRun } from './adapters/run-store.ts';
-export type { ScheduledRunWorkflow, ResumeOutcome } from './app/scheduled-run-workflow.ts';
 export { SCHEDULED_TASK_STARTED_BY } from './domain/scheduled-run.ts';

@@ -5,7 +5,8 @@ import type { TableNames } from '../../kernel/environment.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
 import { expiresAt, notificationItem } from '../../kernel/store/state-items.ts';
-import { parseSchedule } from '../config.ts';
+import { effectivelySuspended } from '../domain/scheduler-schedule.ts';
+import { ScheduleItems } from './schedule-items.ts';
 import { scheduleRunKey, type Schedule, type ScheduleRun } from '../domain/schedule.ts';
 import type { ActiveRun } from '../domain/scheduled-run.ts';
 
@@ -40,20 +41,18 @@ export const SCHEDULE_TASK_WAITER_KIND = 'schedule-task-waiter';
 export class RunStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tables: TableNames;
+  private readonly schedules: ScheduleItems;
 
   constructor(client: DynamoDBDocumentClient, tables: TableNames) {
     this.client = client;
     this.tables = tables;
+    this.schedules = new ScheduleItems(client, tables.state);
   }
 
-  /** The schedule as `apply` stored it (pk CONFIG, sk SCHEDULE#<name>, fields beside revision), or undefined. */
+  /** The schedule as `apply` stored it (schedule-items.ts), `suspended` as in effect (an operator's override wins), or undefined. */
   async getSchedule(name: string): Promise<Schedule | undefined> {
-    const item = await this.get({ pk: 'CONFIG', sk: `SCHEDULE#${name}` });
-    if (item === undefined) return undefined;
-    // Validated again (config.ts): a hand-edited item fails loudly instead of steering a run. The fields are read at
-    // the top level (schedule.ts) or under `config`, as the other configuration items keep them.
-    const { pk: _pk, sk: _sk, kind: _kind, revision: _revision, updatedAt: _updatedAt, config, ...schedule } = item;
-    return parseSchedule(typeof config === 'object' && config !== null ? config : schedule);
+    const stored = await this.schedules.get(name);
+    return stored && { ...stored.schedule, suspended: effectivelySuspended(stored.schedule, stored.override) };
   }
 
   async getRun(name: string, scheduledTime: string, attempt: number): Promise<StoredRun | undefined> {

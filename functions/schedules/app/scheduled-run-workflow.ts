@@ -54,7 +54,7 @@ export class ScheduledRunWorkflow {
 
     const schedule = await this.deps.store.getSchedule(fire.schedule);
     const base: StoredRun = { schedule: fire.schedule, runId, attempt: 1, trigger: fire.trigger, scheduledTime: fire.scheduledTime, outcome: 'STARTING', containers: [], executionArn };
-    const skipped = skipReason(schedule, fire.schedule);
+    const skipped = skipReason(schedule, fire);
     if (skipped || !schedule) {
       // A suspended or removed schedule's fire is recorded, not announced: nobody is waiting for it.
       await this.deps.store.recordEnded({ ...base, outcome: 'SKIPPED', reason: skipped ?? 'no schedule', stoppedAt: this.at() }, undefined);

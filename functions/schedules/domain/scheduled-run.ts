@@ -55,10 +55,10 @@ export interface RunContext {
   waitSeconds: number;
 }
 
-/** Why a fire runs no task: the schedule is gone or suspended. */
-export function skipReason(schedule: Schedule | undefined, name: string): string | undefined {
-  if (!schedule) return `schedule ${name} is not configured (any more)`;
-  if (schedule.suspended) return `schedule ${name} is suspended`;
+/** Why a fire runs no task: the schedule is gone, or suspended (a manual run still runs, as a Kubernetes Job made from a suspended CronJob does). */
+export function skipReason(schedule: Schedule | undefined, fire: Pick<ScheduleFire, 'schedule' | 'trigger'>): string | undefined {
+  if (!schedule) return `schedule ${fire.schedule} is not configured (any more)`;
+  if (schedule.suspended && fire.trigger === 'schedule') return `schedule ${fire.schedule} is suspended`;
   return undefined;
 }
 
