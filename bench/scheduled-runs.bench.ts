@@ -2,7 +2,8 @@ import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTask
 import { CreateScheduleCommand, CreateScheduleGroupCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SCHEDULE_TASK_WAITER_KIND } from '../functions/schedules/index.ts';
 import { parseSchedule } from '../functions/schedules/config.ts';
 import { STOPPED_POLL_SECONDS } from '../functions/schedules/domain/scheduled-run.ts';
 import { startLocalAws } from '../local/local-aws.ts';
@@ -100,8 +101,9 @@ try {
   // A long run with one sparse look (the local clock passes the look's timeout), then its stop event.
   await putSchedule('long', command('sleep 3'));
   const long = await start('long');
-  // Five states entered: Begin, Route, Start, Route, AwaitStop.
-  await waitFor('the long run to wait', async () => (await transitions(long)) >= 5, 60_000);
+  // Parked: its task waiter is registered, so the clock's move resumes it as the look's timeout would.
+  const parked = async () => ((await documents.send(new ScanCommand({ TableName: `harbormaster-${STAGE}-state`, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': SCHEDULE_TASK_WAITER_KIND } }))).Items ?? []).length > 0;
+  await waitFor('the long run to wait', parked, 60_000);
   await aws.runtime.clock.advance(STOPPED_POLL_SECONDS * 1000);
   await ended(long);
   // A skipped overlap: the long-running holder, then a fire that finds it active.
