@@ -4,7 +4,8 @@ import { badImageRollback } from './bad-image-rollback.ts';
 import { canaryDeploy } from './canary-deploy.ts';
 import { ingestion } from './ingestion.ts';
 import { revisionCleanup } from './revision-cleanup.ts';
+import { scheduledTasks } from './scheduled-tasks.ts';
 import type { Scene } from './scene.ts';
 
 /** What `npm start` shows, in order; other capabilities add their scene here. Cleanup comes last: it sees every family. */
-export const SCENES: Scene[] = [applyExample, canaryDeploy, badImageRollback, alarmScaling, ingestion, revisionCleanup];
+export const SCENES: Scene[] = [applyExample, canaryDeploy, badImageRollback, alarmScaling, ingestion, scheduledTasks, revisionCleanup];

@@ -37,6 +37,25 @@ export class ScheduledTasks {
   }
 
   /**
+   * Where a followService job runs when the schedule names no network: beside its service — the primary task set's
+   * (else the service's) awsvpc configuration and launch type, as a job next to its service is usually meant to.
+   */
+  async followedPlacement(schedule: Schedule): Promise<Pick<RunTaskCommandInput, 'networkConfiguration' | 'launchType'>> {
+    const choice = schedule.taskDefinition;
+    if (!('followService' in choice) || schedule.network) return {};
+    const { cluster, service } = await this.followedService(choice.followService, schedule.cluster);
+    const { services } = await callAws(`DescribeServices ${cluster}/${service}`, () => this.ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
+    const described = services?.find((candidate) => candidate.status !== 'INACTIVE');
+    const primary = described?.taskSets?.find((taskSet) => taskSet.status === 'PRIMARY');
+    const networkConfiguration = primary?.networkConfiguration ?? described?.networkConfiguration;
+    const launchType = primary?.launchType ?? described?.launchType;
+    return {
+      ...(networkConfiguration ? { networkConfiguration } : {}),
+      ...(launchType && !schedule.launchType && !schedule.capacityProviderStrategy ? { launchType } : {}),
+    };
+  }
+
+  /**
    * `followService` names a service of harbormaster.yml's `services` section (its key): its cluster and ECS service
    * come from its stored configuration; a name no configuration has is taken as an ECS service of the schedule's cluster.
    */
@@ -53,7 +72,8 @@ export class ScheduledTasks {
   async start(schedule: Schedule, taskDefinitionArn: string, clientToken: string, now: Date): Promise<StartAnswer> {
     let answer;
     try {
-      answer = await this.ecs.send(new RunTaskCommand(runTaskInput(schedule, taskDefinitionArn, clientToken)));
+      const placement = await this.followedPlacement(schedule);
+      answer = await this.ecs.send(new RunTaskCommand({ ...placement, ...runTaskInput(schedule, taskDefinitionArn, clientToken) }));
     } catch (error) {
       const mapped = awsCallFailure(`RunTask ${schedule.name}`, error);
       return { failure: { reason: mapped.message, transient: mapped.name !== 'AwsCallError' } };

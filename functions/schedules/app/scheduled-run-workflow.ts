@@ -123,7 +123,7 @@ export class ScheduledRunWorkflow {
       return { ...context, taskDefinitionArn, taskArn: answer.started.taskArn, next: 'await', waitSeconds: first.kind === 'wait' ? first.waitSeconds : 1 };
     }
     const decision = decideStartFailure(answer.failure, { dueAt: context.dueAt, now, startingDeadlineSeconds: schedule.startingDeadlineSeconds, startFailures: context.startFailures });
-    if (decision.kind === 'retry') return { ...context, taskDefinitionArn, startFailures: context.startFailures + 1, next: 'wait', waitSeconds: decision.waitSeconds };
+    if (decision.kind === 'retry') return { ...context, taskDefinitionArn, startFailures: context.startFailures + 1, lastStartFailure: answer.failure.reason, next: 'wait', waitSeconds: decision.waitSeconds };
     return this.endAttempt({ ...context, taskDefinitionArn }, schedule, { ...run, taskDefinitionArn }, decision.kind === 'missed' ? 'MISSED' : 'FAILED', decision.reason);
   }
 
@@ -267,7 +267,7 @@ export class ScheduledRunWorkflow {
     const retry = decideRetry(ended.outcome, context.attempt, schedule.retries);
     if (retry.kind === 'done') return { ...context, next: 'finish' };
     const dueAt = new Date(this.deps.now().getTime() + retry.waitSeconds * 1000).toISOString();
-    const { taskArn: _previous, ...rest } = context;
+    const { taskArn: _previous, lastStartFailure: _failure, ...rest } = context;
     return { ...rest, attempt: context.attempt + 1, dueAt, startFailures: 0, next: 'wait', waitSeconds: retry.waitSeconds };
   }
 

@@ -46,8 +46,9 @@ export interface RunContext {
   attempt: number;
   /** When this attempt was due: the scheduled time, or when its backoff ended; the starting deadline counts from it. */
   dueAt: string;
-  /** Start attempts of this attempt that failed for capacity or throttling. */
+  /** Start attempts of this attempt that failed for capacity or throttling, and why the last one did (seen in the execution's history). */
   startFailures: number;
+  lastStartFailure?: string;
   taskDefinitionArn?: string;
   taskArn?: string;
   /** Where the machine goes next: start a task, wait for it to stop, wait `waitSeconds` then start, finish, end. */
