@@ -60,7 +60,8 @@ export class ScheduledRunWorkflow {
       await this.deps.store.recordEnded({ ...base, outcome: 'SKIPPED', reason: skipped ?? 'no schedule', stoppedAt: this.at() }, undefined);
       return { ...context, next: 'end' };
     }
-    const late = lateBy(fire.scheduledTime, this.deps.now(), schedule.startingDeadlineSeconds);
+    // A manual run's scheduled time is its request time: it cannot arrive late.
+    const late = fire.trigger === 'schedule' ? lateBy(fire.scheduledTime, this.deps.now(), schedule.startingDeadlineSeconds) : undefined;
     if (late !== undefined) return this.endUnstarted(context, schedule, { ...base, cluster: schedule.cluster }, 'MISSED', `the fire arrived ${late} s after its scheduled time (startingDeadlineSeconds ${schedule.startingDeadlineSeconds})`);
 
     const holder = schedule.concurrencyPolicy === 'Allow' ? undefined : await this.deps.store.activeRun(schedule.name);
