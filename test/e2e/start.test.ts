@@ -70,6 +70,10 @@ describe('npm start', () => {
       assert.match(stdout, /STOPPED +5 +EssentialContainerExited\n/, 'the crashed task');
       assert.match(stdout, /Rejected ECS Task State Change: detail\.clusterArn must be a non-empty string/);
       assert.match(stdout, /Announced: Task web:1 in cluster demo failed: EssentialContainerExited/);
+      assert.match(stdout, /run nightly-report@\S+ RUNNING, task \S+ \(revision shop:2\)\n/, 'the fired schedule runs the revision shop runs now');
+      assert.match(stdout, /outbox: schedule-run-skipped +"Scheduled task nightly-report was skipped: run nightly-report@\S+ is still active \(concurrencyPolicy Forbid\)"/);
+      assert.match(stdout, /outbox: schedule-run-failed +"Scheduled task nightly-report failed: container app exited 2/);
+      assert.match(stdout, /\$ npx harbormaster schedules history nightly-report\nSCHEDULED .*\n\S+ +1 +schedule +FAILED .*app=2/);
       assert.match(stdout, /\$ npx harbormaster cleanup plan\n[\s\S]*\nreport +planned +3 +1-3 +1-3 +-\n/, 'the dry run plans');
       assert.match(stdout, /\$ npx harbormaster cleanup run\n[\s\S]*\nreport +cleaned +3 +1-3 +1-3 +-\n/, 'the real run cleans');
       assert.match(stdout, /ACTIVE revisions: api 1; report 4,5,6; shop 1,2,3; web 1\n/);
