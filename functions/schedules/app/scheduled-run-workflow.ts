@@ -28,6 +28,7 @@ import {
  * twice (a retried Lambda, a redelivered fire) and ends in the same state.
  */
 
+/** What a stop event did: resumed the waiting run, found none waiting, or found its wait already over. */
 export type ResumeOutcome = 'resumed' | 'no-waiter' | 'already-moved-on' | 'resume-failed';
 
 export interface RunWorkflowDependencies {

@@ -11,14 +11,10 @@ import { ScheduledRunWorkflow } from '../app/scheduled-run-workflow.ts';
 /** The run workflow wired to the shared clients, once per Lambda container. */
 export function scheduledRunWorkflow(): ScheduledRunWorkflow {
   return new ScheduledRunWorkflow({
-    store: runStore(),
+    store: new RunStore(sharedDocumentClient(), readTableNames(process.env)),
     tasks: new ScheduledTasks(sharedEcsClient(), new ConfigStore(sharedDocumentClient(), readTableNames(process.env).state)),
     executions: new RunExecutions(sharedSfnClient()),
     tokens: new TaskTokens(sharedSfnClient()),
     now: () => currentTime(),
   });
-}
-
-export function runStore(): RunStore {
-  return new RunStore(sharedDocumentClient(), readTableNames(process.env));
 }

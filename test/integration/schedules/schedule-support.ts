@@ -1,5 +1,5 @@
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseSchedule } from '../../../functions/schedules/config.ts';
 import type { Schedule, ScheduleFire, ScheduleRun } from '../../../functions/schedules/domain/schedule.ts';
@@ -117,12 +117,7 @@ export async function announcements(documents: DynamoDBDocumentClient, kind: str
   return (Items ?? []).sort((a, b) => String(a['createdAt']).localeCompare(String(b['createdAt'])));
 }
 
-export async function executionsOf(world: ScheduleWorld): Promise<Array<{ executionArn: string; status: string }>> {
-  const { executions } = await world.sfn.send(new ListExecutionsCommand({ stateMachineArn: RUN_STATE_MACHINE_ARN }));
-  return (executions ?? []).map((execution) => ({ executionArn: execution.executionArn ?? '', status: execution.status ?? '' }));
-}
-
-export async function historyOf(world: ScheduleWorld, executionArn: string): Promise<HistoryEvent[]> {
+async function historyOf(world: ScheduleWorld, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -139,7 +134,7 @@ export async function statesEntered(world: ScheduleWorld, executionArn: string):
 }
 
 /** The run's task waiter (registered by AwaitStop): present once the run is parked on its task. */
-export async function waiterOf(documents: DynamoDBDocumentClient, taskArn: string): Promise<Record<string, unknown> | undefined> {
+async function waiterOf(documents: DynamoDBDocumentClient, taskArn: string): Promise<Record<string, unknown> | undefined> {
   const { Items } = await documents.send(
     new QueryCommand({ TableName: STATE_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SCHEDULE-TASK#${taskArn}` }, ConsistentRead: true }),
   );
