@@ -10,9 +10,11 @@ import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readServerlessFunctions } from '../scripts/serverless-functions.ts';
+import { nextFireTimes } from '../functions/schedules/domain/fire-times.ts';
 import { findFreePort, startMoto, type MotoAhead, type MotoServer } from './moto/server.ts';
 import { startLocalRuntime, type FunctionResolver, type LambdaHandler, type LocalRuntime } from './runtime/proxy.ts';
 import { createStack, packageStack, type PackagedStack } from './stack.ts';
+import { ScheduledRunWaits } from './scheduled-run-waits.ts';
 
 /**
  * The local AWS: moto (with its start-up fixes) behind the local runtime, which answers Lambda invocations with
@@ -66,6 +68,9 @@ export async function startLocalAws(options: { stage?: string; port?: number; mo
     maxAttempts: 1,
   };
   functions.connect(config);
+  // Timers of scheduled runs' waits follow the local clock (scheduled-run-waits.ts).
+  const waits = new ScheduledRunWaits(config, { state: `harbormaster-${stage}-state`, outbox: `harbormaster-${stage}-outbox` });
+  runtime.clock.onMove(() => waits.wakeDue(runtime.clock.now()));
   // Handlers run in this process and build their SDK clients from the environment, as they do in Lambda.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: runtime.endpoint,
@@ -124,7 +129,7 @@ const START_ATTEMPTS = 3;
 async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: number | undefined): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
   for (let attempt = 1; ; attempt += 1) {
     const motoPort = await findFreePort();
-    const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: runtimePort, functions });
+    const runtime = await startLocalRuntime({ upstream: `http://127.0.0.1:${motoPort}`, port: runtimePort, functions, fireTimes: nextFireTimes });
     try {
       return { runtime, moto: await startMoto({ port: motoPort, callbackPort: runtime.port }) };
     } catch (error) {
@@ -139,7 +144,7 @@ async function startRuntimeAndMoto(functions: FunctionResolver, runtimePort: num
 async function startRuntimeFor(ahead: MotoAhead, functions: FunctionResolver): Promise<{ runtime: LocalRuntime; moto: MotoServer }> {
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions });
+    runtime = await startLocalRuntime({ upstream: ahead.upstream, port: ahead.runtimePort, functions, fireTimes: nextFireTimes });
   } catch (error) {
     await (await ahead.server.catch(() => undefined))?.stop();
     throw error;

@@ -85,6 +85,8 @@ try {
     await scene.run(context);
   }
   await aws.runtime.idle(30_000);
+  // From now on schedules fire as (local) time passes.
+  aws.runtime.scheduler.start();
   console.log(`\nTimings: ${milestones.summary()}`);
 } catch (error) {
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);

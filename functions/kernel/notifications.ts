@@ -10,11 +10,18 @@ export type AnalysisNotificationKind = 'analysis-failed' | 'analysis-inconclusiv
 /** Notifications (functions/notify): `harbormaster notifications test CHANNEL`. */
 export type NotifyNotificationKind = 'notification-test';
 
+/**
+ * Scheduled ECS tasks (functions/schedules/domain/run-notifications.ts): each ended run attempt — failed, timed out,
+ * skipped because a run was still active (concurrencyPolicy Forbid), missed (could not start within its deadline),
+ * and succeeded (for routing rules that want it).
+ */
+export type ScheduleNotificationKind = 'schedule-run-succeeded' | 'schedule-run-failed' | 'schedule-run-timed-out' | 'schedule-run-skipped' | 'schedule-run-missed';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | AnalysisNotificationKind | NotifyNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | AnalysisNotificationKind | NotifyNotificationKind | ScheduleNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;

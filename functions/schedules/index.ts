@@ -5,3 +5,6 @@ export { TaskDefinitionCheck } from './adapters/task-definitions.ts';
 export { ScheduleSection } from './app/schedule-section.ts';
 export { ScheduleControls, ScheduleNotFoundError, type ManualRun, type ScheduleOverview } from './app/schedule-controls.ts';
 export type { ScheduleDeployment } from './domain/scheduler-schedule.ts';
+/** Scheduled runs (docs/decisions/0018): their records, overlap locks and task waiters (the local runtime wakes waits on its clock). */
+export { RunStore, SCHEDULE_TASK_WAITER_KIND, type StoredRun } from './adapters/run-store.ts';
+export { SCHEDULED_TASK_STARTED_BY } from './domain/scheduled-run.ts';

@@ -13,6 +13,7 @@ import {
   ESSENTIAL_CONTAINER_EXITED,
   MonotonicClock,
   applyStep,
+  commandExit,
   crashSteps,
   failToStartSteps,
   isStopping,
@@ -35,6 +36,14 @@ export interface TaskLifecycleDeps {
 }
 
 type TaskDefinitionSizing = Pick<TaskExtras, 'cpu' | 'memory' | 'containerCpu'>;
+/** Sizing plus each container's command (what `commandExit` reads when RunTask does not override it). */
+type TaskDefinitionFacts = TaskDefinitionSizing & { commands?: Record<string, string[]> };
+
+/** Container name → the command RunTask's overrides give it. */
+export type CommandOverrides = Record<string, string[]>;
+
+/** A task's own exit further off than this is not "in flight" (idle() does not wait for an hour-long sleep). */
+const TRACKED_EXIT_MS = 1_000;
 
 /** Where the scheduler put new tasks: their launch type, and the container instance for EC2 tasks. */
 export interface Placement {
@@ -49,7 +58,8 @@ export class TaskLifecycle {
   readonly #deps: TaskLifecycleDeps;
   readonly #clock = new MonotonicClock();
   readonly #records = new Map<string, TaskRecord>();
-  readonly #sizing = new Map<string, Promise<TaskDefinitionSizing>>();
+  readonly #sizing = new Map<string, Promise<TaskDefinitionFacts>>();
+  readonly #exitTimers = new Set<NodeJS.Timeout>();
   readonly #digests = new Map<string, Promise<string | undefined>>();
   readonly #serving = new Map<string, ServingQuality>();
 
@@ -68,14 +78,19 @@ export class TaskLifecycle {
 
   reset(): void {
     this.#serving.clear();
+    for (const timer of this.#exitTimers) clearTimeout(timer);
+    this.#exitTimers.clear();
     this.#records.clear();
     this.#sizing.clear();
     this.#digests.clear();
   }
 
-  /** New tasks (RunTask answer, or tasks the scheduler started): PROVISIONING → PENDING → RUNNING, or a fault. */
-  async started(tasks: EcsTaskLike[], placement: Placement = {}): Promise<void> {
-    await Promise.all(tasks.map((task) => this.#start(task, placement)));
+  /**
+   * New tasks (RunTask answer, or tasks the scheduler started): PROVISIONING → PENDING → RUNNING, or a fault; a
+   * container whose command exits (task-model.ts `commandExit`, `overrides` first) stops the task when it would.
+   */
+  async started(tasks: EcsTaskLike[], placement: Placement = {}, overrides: CommandOverrides = {}): Promise<void> {
+    await Promise.all(tasks.map((task) => this.#start(task, placement, overrides)));
   }
 
   /** A task moto already stopped (observed StopTask): report the drain and stop with the given steps. */
@@ -116,15 +131,15 @@ export class TaskLifecycle {
     }
   }
 
-  async #start(task: EcsTaskLike, placement: Placement): Promise<void> {
-    const [sizing, imageDigests] = await Promise.all([this.#sizingOf(task.taskDefinitionArn ?? ''), this.#digestsOf(task)]);
+  async #start(task: EcsTaskLike, placement: Placement, overrides: CommandOverrides): Promise<void> {
+    const [{ commands = {}, ...sizing }, imageDigests] = await Promise.all([this.#sizingOf(task.taskDefinitionArn ?? ''), this.#digestsOf(task)]);
     const extras: TaskExtras = { ...sizing, imageDigests, ...withoutUndefined(placement) };
     const record = newTaskRecord(task, this.#clock.now(), extras);
     this.#records.set(record.taskArn, record);
     this.#serving.set(record.taskArn, this.#deps.faults.serving(record.taskDefinitionArn));
     const provisioning = this.#deps.emitter.emit(taskStateChangeEvent(record));
     const pendingMs = this.#deps.faults.pendingMs(record.taskDefinitionArn);
-    const fate = this.#deps.faults.taskFate(record.taskDefinitionArn);
+    const fate = this.#fateOf(record, { ...commands, ...overrides });
     if (pendingMs === 0) {
       await Promise.all([provisioning, this.#playOut(record.taskArn, fate, startSteps())]);
       return;
@@ -145,7 +160,28 @@ export class TaskLifecycle {
       return;
     }
     await this.#advance(taskArn, steps);
-    if (fate.kind === 'crash') this.#deps.tracker.delay(fate.afterMs, () => this.crash(taskArn, fate.exitCode));
+    if (fate.kind !== 'crash') return;
+    if (fate.afterMs <= TRACKED_EXIT_MS) {
+      this.#deps.tracker.delay(fate.afterMs, () => this.crash(taskArn, fate.exitCode));
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#exitTimers.delete(timer);
+      this.#deps.tracker.track(this.crash(taskArn, fate.exitCode)).catch((error: unknown) => console.error(`[local-runtime] exit of ${taskArn} failed:`, error));
+    }, fate.afterMs);
+    timer.unref();
+    this.#exitTimers.add(timer);
+  }
+
+  /** An injected fault first; else the first container whose command exits; else the task runs until stopped. */
+  #fateOf(record: TaskRecord, commands: CommandOverrides): TaskFate {
+    const fault = this.#deps.faults.taskFate(record.taskDefinitionArn);
+    if (fault.kind !== 'run') return fault;
+    for (const container of record.containers) {
+      const exit = commandExit(commands[container.name]);
+      if (exit) return { kind: 'crash', ...exit };
+    }
+    return fault;
   }
 
   /** The task's essential container exits now: stopped in moto, reported as a crash. */
@@ -183,8 +219,8 @@ export class TaskLifecycle {
     }
   }
 
-  /** cpu/memory (task and containers) come from the task definition (moto's task objects lack them); cached per ARN. */
-  #sizingOf(taskDefinitionArn: string): Promise<TaskDefinitionSizing> {
+  /** cpu/memory (task and containers) and commands come from the task definition (moto's task objects lack them); cached per ARN. */
+  #sizingOf(taskDefinitionArn: string): Promise<TaskDefinitionFacts> {
     let sizing = this.#sizing.get(taskDefinitionArn);
     if (!sizing) {
       sizing = this.#deps.ecs
@@ -193,6 +229,7 @@ export class TaskLifecycle {
           cpu: taskDefinition?.cpu,
           memory: taskDefinition?.memory,
           containerCpu: Object.fromEntries((taskDefinition?.containerDefinitions ?? []).map((container) => [container.name ?? '', String(container.cpu ?? 0)])),
+          commands: Object.fromEntries((taskDefinition?.containerDefinitions ?? []).flatMap((container) => (container.command ? [[container.name ?? '', container.command]] : []))),
         }))
         .catch(() => ({}));
       this.#sizing.set(taskDefinitionArn, sizing);

@@ -67,7 +67,7 @@ export interface FailToStartFault {
   times?: number;
 }
 
-/** ECS cannot place the tasks of a service (no capacity): a placement failure instead of new tasks. */
+/** ECS cannot place tasks (no capacity): a service gets a placement failure instead of new tasks, RunTask answers `failures[]` (run-task.ts). */
 export interface PlacementFault {
   taskDefinitionFamily?: string;
   /** ECS's reason; default `RESOURCE:FARGATE` for Fargate, `RESOURCE:CPU` otherwise (AWS's documented examples). */

@@ -10,6 +10,7 @@ import { alarmStateChangeEvent, alarmStateOf, ecrImageDeleteEvent, ecrImagePushE
 import type { TaskLifecycle } from './ecs-tasks.ts';
 import type { EventSources } from './event-sources.ts';
 import type { ServiceReconciler } from './reconcile.ts';
+import { commandOverrides, type RunTaskAnswers } from './run-task.ts';
 import { userStopSteps, type EcsTaskLike } from './task-model.ts';
 import { isRecord } from './wire.ts';
 
@@ -24,17 +25,21 @@ export interface ObserverDeps {
   emitter: AwsEventEmitter;
   lifecycle: TaskLifecycle;
   reconciler: ServiceReconciler;
+  runTasks: RunTaskAnswers;
   cloudwatch: CloudWatchClient;
   ecs: ECSClient;
   eventSources: EventSources;
 }
 
 type Prepare = (input: Record<string, unknown>) => Record<string, unknown> | undefined;
+type Answer = (input: Record<string, unknown>) => Record<string, unknown> | undefined;
 type Before = (input: Record<string, unknown>) => Promise<unknown>;
 type Rewrite = (output: Record<string, unknown>, input: Record<string, unknown>) => Promise<void> | void;
 type After = (call: ObservedCall, before: unknown) => Promise<void>;
 
 interface Reaction {
+  /** An answer AWS would give without moto's say (then nothing else of the reaction runs). */
+  answer?: Answer;
   prepare?: Prepare;
   before?: Before;
   rewrite?: Rewrite;
@@ -51,6 +56,11 @@ export class CallObservers {
   /** Whether a call is worth buffering: only operations we react to. */
   wants(service: string, operation: string | undefined): boolean {
     return operation !== undefined && this.#reactions.has(key(service, operation));
+  }
+
+  /** The answer to give instead of forwarding, if AWS would answer this call on its own. */
+  answer(service: string, operation: string, input: Record<string, unknown>): Record<string, unknown> | undefined {
+    return this.#reactions.get(key(service, operation))?.answer?.(input);
   }
 
   /** The input to forward instead of the caller's (JSON protocol only), or undefined to forward unchanged. */
@@ -91,7 +101,11 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     'sqs:SendMessage': queueSend,
     'sqs:SendMessageBatch': queueSend,
     'ecs:RunTask': {
-      after: ({ output }) => deps.lifecycle.started(tasksIn(output['tasks'])),
+      answer: (input) => deps.runTasks.answer(input),
+      after: ({ input, output }) => {
+        deps.runTasks.remember(input, output);
+        return deps.lifecycle.started(tasksIn(output['tasks']), {}, commandOverrides(input));
+      },
     },
     'ecs:StopTask': {
       after: async ({ input, output }) => {

@@ -16,6 +16,9 @@ import { CallObservers } from './observers.ts';
 import { answerPage, joinUpstreamPages, pagedListing, readPageRequest, type PagedListing } from './paging.ts';
 import { ServiceReconciler } from './reconcile.ts';
 import { SyntheticMetrics } from './metrics.ts';
+import { RunTaskAnswers } from './run-task.ts';
+import { LocalClock } from './clock.ts';
+import { LocalScheduler, type FireTimes } from './scheduler.ts';
 import { InFlightTracker } from './tracker.ts';
 import { createUpstreamClients } from './upstream.ts';
 import {
@@ -46,6 +49,8 @@ export interface LocalRuntimeOptions {
   eventBusName?: string;
   /** Pause between async Lambda retries; default 50 ms. */
   asyncRetryDelayMs?: number;
+  /** The next fire times of a schedule expression (functions/schedules/domain/fire-times.ts); without it no schedule fires. */
+  fireTimes?: FireTimes;
 }
 
 export interface LocalRuntime {
@@ -60,7 +65,11 @@ export interface LocalRuntime {
   emitter: AwsEventEmitter;
   /** Crashes a running task now (its essential container exits with `exitCode`), as a fault at a chosen moment. */
   crashTask(taskArn: string, exitCode?: number): Promise<void>;
-  /** Forgets runtime-side state (task registry, logs, faults); call alongside moto's reset. */
+  /** The local clock: advance it to fire schedules and pass deadlines without waiting (clock.ts). */
+  clock: LocalClock;
+  /** EventBridge Scheduler's firing on that clock (scheduler.ts); `scheduler.fires` lists the deliveries. */
+  scheduler: LocalScheduler;
+  /** Forgets runtime-side state (task registry, logs, faults, clock offset, fires); call alongside moto's reset. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -77,7 +86,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle, faults });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
   const eventSources = new EventSources({ upstream: options.upstream, functions: options.functions, invoker, tracker });
-  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs, eventSources });
+  const runTasks = new RunTaskAnswers(faults);
+  const observers = new CallObservers({ emitter, lifecycle, reconciler, runTasks, cloudwatch: clients.cloudwatch, ecs: clients.ecs, eventSources });
+  const clock = new LocalClock();
+  const scheduler = new LocalScheduler({ scheduler: clients.scheduler, sfn: clients.sfn, clock, tracker, fireTimes: options.fireTimes ?? (() => []) });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const metrics = new SyntheticMetrics({ ecs: clients.ecs, elb: clients.elb, cloudwatch: clients.cloudwatch, lifecycle });
   const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, metrics, functions: options.functions, eventSources };
@@ -102,15 +114,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     crashRunningTasks: (taskDefinitionArn, exitCode = 1) => tracker.track(lifecycle.crashRunning(taskDefinitionArn, exitCode)),
     emitter,
     crashTask: (taskArn, exitCode = 1) => tracker.track(lifecycle.crash(taskArn, exitCode)),
+    clock,
+    scheduler,
     reset() {
+      clock.reset();
+      scheduler.reset();
       invoker.invocations.length = 0;
       emitter.clear();
       faults.clear();
       lifecycle.reset();
       reconciler.reset();
       eventSources.reset();
+      runTasks.reset();
     },
     async stop() {
+      scheduler.stop();
       await tracker.idle(5_000).catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -214,6 +232,8 @@ async function observedExchange(
   body: Buffer,
   call: { service: string; operation: string; input: Record<string, unknown> },
 ): Promise<void> {
+  const answered = context.observers.answer(call.service, call.operation, call.input);
+  if (answered) return send(res, { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(answered) });
   const prepared = context.observers.prepare(call.service, call.operation, call.input);
   const forwarded = prepared && header(req.headers, 'x-amz-target') ? Buffer.from(JSON.stringify(prepared)) : body;
   const before = await context.observers.before(call.service, call.operation, call.input);

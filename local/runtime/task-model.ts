@@ -269,6 +269,20 @@ export function failToStartSteps(reason: string): TaskStep[] {
   ];
 }
 
+/**
+ * What a container's command makes the local task do, as a shell would: `exit N` exits N at once, `sleep S` exits 0
+ * after S seconds, `sleep S; exit N` (or `&&`) exits N after S seconds; plain or wrapped in `sh -c`/`bash -c`. Any
+ * other command runs until stopped. ECS reports an essential container's exit, 0 included, as EssentialContainerExited.
+ */
+export function commandExit(command: readonly string[] | undefined): { afterMs: number; exitCode: number } | undefined {
+  if (!command || command.length === 0) return undefined;
+  const shell = command.length >= 3 && /(^|\/)(ba)?sh$/.test(command[0] ?? '') && command[1] === '-c';
+  const script = (shell ? command.slice(2) : command).join(' ');
+  const match = /^\s*(?:sleep\s+(\d+(?:\.\d+)?)\s*(?:;|&&)?\s*)?(?:exit\s+(\d{1,3}))?\s*$/.exec(script);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
+  return { afterMs: match[1] === undefined ? 50 : Math.round(Number(match[1]) * 1000), exitCode: match[2] === undefined ? 0 : Number(match[2]) };
+}
+
 export function isStopping(record: TaskRecord): boolean {
   return record.desiredStatus === 'STOPPED' || record.lastStatus === 'STOPPED';
 }

@@ -7,6 +7,8 @@ import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type NetworkConfiguration } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 export interface UpstreamClients {
   ecs: ECSClient;
@@ -14,6 +16,8 @@ export interface UpstreamClients {
   ecr: ECRClient;
   cloudwatch: CloudWatchClient;
   elb: ElasticLoadBalancingV2Client;
+  scheduler: SchedulerClient;
+  sfn: SFNClient;
   destroy(): void;
 }
 
@@ -25,14 +29,20 @@ export function createUpstreamClients(endpoint: string, region = 'us-east-1'): U
   const ecr = new ECRClient(config);
   const cloudwatch = new CloudWatchClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
+  const scheduler = new SchedulerClient(config);
+  const sfn = new SFNClient(config);
   return {
     ecs,
     ec2,
     ecr,
     cloudwatch,
     elb,
+    scheduler,
+    sfn,
     destroy() {
       elb.destroy();
+      scheduler.destroy();
+      sfn.destroy();
       ecs.destroy();
       ec2.destroy();
       ecr.destroy();

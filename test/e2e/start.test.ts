@@ -73,6 +73,10 @@ describe('npm start', () => {
       assert.match(stdout, /\$ npx harbormaster notifications channels\nCHANNEL .*\ndeploys +slack-bot +deploy-\* .* ok /, 'the deploys reached Slack');
       assert.match(stdout, /webhook-signature v1,.*✓ verified by the receiver with the official standardwebhooks verifier/);
       assert.match(stdout, /\$ npx harbormaster notifications test audit\n✓ test delivery msg_\w+ to audit: delivered\n/);
+      assert.match(stdout, /run nightly-report@\S+ RUNNING, task \S+ \(revision shop:4\)\n/, 'the fired schedule runs the revision shop runs now');
+      assert.match(stdout, /outbox: schedule-run-skipped +"Scheduled task nightly-report was skipped: run nightly-report@\S+ is still active \(concurrencyPolicy Forbid\)"/);
+      assert.match(stdout, /outbox: schedule-run-failed +"Scheduled task nightly-report failed: container app exited 2/);
+      assert.match(stdout, /\$ npx harbormaster schedules history nightly-report\nSCHEDULED .*\n\S+ +1 +schedule +FAILED .*app=2/);
       assert.match(stdout, /\$ npx harbormaster cleanup plan\n[\s\S]*\nreport +planned +3 +1-3 +1-3 +-\n/, 'the dry run plans');
       assert.match(stdout, /\$ npx harbormaster cleanup run\n[\s\S]*\nreport +cleaned +3 +1-3 +1-3 +-\n/, 'the real run cleans');
       assert.match(stdout, /✗ deployment shop-[0-9a-f]{16} ended ROLLED_BACK: AnalysisFailedError: Analysis of analysis-traffic-25 failed: error-rate green [\d.]+ % \(success: result <= 0\.01\)/, 'the canary analysis scene rolls the 5xx image back');

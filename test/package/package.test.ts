@@ -102,8 +102,19 @@ describe('the packaged stack', () => {
   it('routes each ingested event type to its function by an EventBridge rule', () => {
     const patterns = ofType('AWS::Events::Rule').flatMap(([, rule]) => (rule.Properties['EventPattern'] ? [rule.Properties['EventPattern'] as { 'detail-type': string[] }] : []));
     const detailTypes = patterns.flatMap((pattern) => pattern['detail-type']).sort();
-    // Alarm events go to step scaling and to the deploys waiting on a rollback alarm.
-    assert.deepEqual(detailTypes, ['CloudWatch Alarm State Change', 'CloudWatch Alarm State Change', 'ECR Image Action', 'ECS Deployment State Change', 'ECS Service Action', 'ECS Task State Change', 'Step Functions Execution Status Change']);
+    // Alarm events go to step scaling and to the deploys waiting on a rollback alarm; task events also resume the
+    // scheduled runs waiting for their task; execution ends reconcile deploys and scheduled runs.
+    assert.deepEqual(detailTypes, [
+      'CloudWatch Alarm State Change',
+      'CloudWatch Alarm State Change',
+      'ECR Image Action',
+      'ECS Deployment State Change',
+      'ECS Service Action',
+      'ECS Task State Change',
+      'ECS Task State Change',
+      'Step Functions Execution Status Change',
+      'Step Functions Execution Status Change',
+    ]);
   });
 
   it('starts the revision cleanup on a schedule, with explicit input, as a role that may only start it', () => {

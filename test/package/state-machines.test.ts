@@ -186,7 +186,7 @@ describe('the state machines, as contracts with the code they run', () => {
   });
 
   it('finds every state machine and the Lambda functions it invokes', () => {
-    assert.deepEqual(machines.map((machine) => machine.file), ['functions/cleanup/revision-cleanup.asl.json', 'functions/deploy/blue-green-deploy.asl.json', 'functions/scaling/step-scaling.asl.json']);
+    assert.deepEqual(machines.map((machine) => machine.file), ['functions/cleanup/revision-cleanup.asl.json', 'functions/deploy/blue-green-deploy.asl.json', 'functions/scaling/step-scaling.asl.json', 'functions/schedules/scheduled-task-run.asl.json']);
     for (const { machine, located, where } of everyState) {
       if (integrationOf(located.state.Resource) !== 'lambda') continue;
       const key = invokedFunctionKey(located.state);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RegisterTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DeleteScheduleCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { scheduleRunKey, type ScheduleRun } from '../../../functions/schedules/domain/schedule.ts';
 import { runCli, writeConfigFile } from '../../cli-support.ts';
@@ -210,22 +210,19 @@ describe('harbormaster schedules', () => {
       started: false,
     });
 
-    // Until the run state machine (branch h/sched-run) is in the stack, a stand-in with its fixed name takes the start.
+    // The run state machine is the stack's (functions/schedules/scheduled-task-run.asl.json).
     const sfn = new SFNClient(stack.aws.clientConfig);
-    await sfn.send(
-      new CreateStateMachineCommand({
-        name: 'harbormaster-local-scheduled-task-run',
-        roleArn: 'arn:aws:iam::123456789012:role/stand-in',
-        definition: JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
-      }),
-    );
     const started = await runCli(['schedules', 'run', 'nightly-report', '--json'], { now });
     assert.equal(started.code, 0, started.stderr);
     const { executionArn, started: first } = JSON.parse(started.stdout) as { executionArn: string; started: boolean };
     assert.equal(first, true);
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     assert.deepEqual(JSON.parse(execution.input ?? '{}'), { schedule: 'nightly-report', scheduledTime: '2026-03-06T12:00:00.000Z', trigger: 'manual' });
+    // While the first is running Step Functions answers the same execution (StartExecution is idempotent for a running
+    // execution with the same name and input); after it, ExecutionAlreadyExists. Either way there is one execution.
     const repeated = await runCli(['schedules', 'run', 'nightly-report', '--json'], { now });
-    assert.equal((JSON.parse(repeated.stdout) as { started: boolean }).started, false, 'the same request starts no second run');
+    assert.equal((JSON.parse(repeated.stdout) as { executionArn: string }).executionArn, executionArn, 'the same request starts no second run');
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: RUN_STATE_MACHINE }));
+    assert.equal(executions?.length, 1);
   });
 });
