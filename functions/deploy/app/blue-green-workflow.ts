@@ -3,6 +3,7 @@ import type { DeployConfig } from '../config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckInput, type CheckVerdict, type ProceedReason } from '../domain/deployment-health.ts';
 import { deploymentOutcomeNotification, describeFailure, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
+import { deployApprovalRequestedNotification, deployStartedNotification, deployStepCompletedNotification } from '../domain/deploy-announcements.ts';
 import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel/errors.ts';
 import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
 import { cloneWithImage } from '../domain/task-definition-clone.ts';
@@ -34,6 +35,8 @@ export interface DeploymentContext {
   test?: WeightedRoute;
   rollbackAlarms: string[];
   steps: DeployStep[];
+  /** The configuration's notification routes, which the progress announcements carry. */
+  notify: string[];
   /** CreateTaskSet arguments in the aws-sdk integration's casing. */
   createTaskSet: unknown;
 }
@@ -103,6 +106,7 @@ export class BlueGreenWorkflow {
       ...(config.loadBalancer.test ? { test: config.loadBalancer.test } : {}),
       rollbackAlarms: config.rollbackAlarms,
       steps,
+      notify: config.notify,
       createTaskSet: toSdkIntegrationCase({
         cluster,
         service,
@@ -119,6 +123,7 @@ export class BlueGreenWorkflow {
       }),
     };
     const startedAt = this.now().toISOString();
+    const started = deployStartedNotification({ ...announced(context), trigger: request.trigger, digest: request.digest, strategy: config.strategy, steps, greenTaskDefinitionArn, startedAt });
     await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
       status: 'IN_PROGRESS',
       gsi2pk: 'DEPLOYMENT#IN_PROGRESS',
@@ -138,7 +143,7 @@ export class BlueGreenWorkflow {
       strategy: config.strategy,
       planSteps: steps.map(({ kind, name, greenWeight, seconds }) => ({ kind, name, greenWeight, seconds })),
       notify: config.notify,
-    });
+    }, { announce: started });
     await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.prepare, {
       name: 'register-revision',
       startedAt,
@@ -159,16 +164,35 @@ export class BlueGreenWorkflow {
     const verdict = checkDeployment(state);
     if (verdict.next === 'proceed') {
       const note = proceedNote(step, verdict.reason);
-      await this.deps.deployments.recordStep(cluster, service, deploymentId, request.stepIndex + 1, {
-        name: step.name,
-        kind: step.kind,
-        greenWeight: step.greenWeight,
-        blueWeight: step.blueWeight,
-        startedAt: request.stepStartedAt,
-        endedAt: state.now.toISOString(),
-        outcome: 'SUCCEEDED',
+      const endedAt = state.now.toISOString();
+      const approvedBy = step.kind === 'approval' ? state.approvedBy : undefined;
+      const completed = deployStepCompletedNotification({
+        ...announced(deployment),
+        step,
+        position: request.stepIndex + 1,
+        stepCount: deployment.steps.length,
         ...(note ? { note } : {}),
+        ...(approvedBy ? { approvedBy } : {}),
+        endedAt,
       });
+      await this.deps.deployments.recordStep(
+        cluster,
+        service,
+        deploymentId,
+        request.stepIndex + 1,
+        {
+          name: step.name,
+          kind: step.kind,
+          greenWeight: step.greenWeight,
+          blueWeight: step.blueWeight,
+          startedAt: request.stepStartedAt,
+          endedAt,
+          outcome: 'SUCCEEDED',
+          ...(note ? { note } : {}),
+          ...(approvedBy ? { approvedBy } : {}),
+        },
+        completed,
+      );
       await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
         currentStep: step.name,
         greenWeight: step.greenWeight,
@@ -193,6 +217,7 @@ export class BlueGreenWorkflow {
     const { deployment, step } = request;
     const greenTaskSetId = taskSetId(request.greenTaskSetArn);
     const live = step.kind === 'stabilize' ? await this.deps.aws.describeService(deployment.cluster, deployment.service) : undefined;
+    const now = this.now();
     await this.deps.deployments.registerWait({
       cluster: deployment.cluster,
       service: deployment.service,
@@ -203,7 +228,18 @@ export class BlueGreenWorkflow {
       expectedTasks: expectedGreenTasks(live),
       alarmNames: deployment.rollbackAlarms,
       waitSeconds,
-      now: this.now(),
+      now,
+      ...(step.kind === 'approval'
+        ? {
+            announce: deployApprovalRequestedNotification({
+              ...announced(deployment),
+              step,
+              greenTaskDefinitionArn: deployment.greenTaskDefinitionArn,
+              ...(deployment.test ? { testListenerArn: deployment.test.listenerArn } : {}),
+              waitingSince: now.toISOString(),
+            }),
+          }
+        : {}),
     });
     const state = await this.readCheckInput(request, live);
     if (step.kind === 'stabilize') {
@@ -289,8 +325,11 @@ export class BlueGreenWorkflow {
     return next ? { next: next.deploymentId } : {};
   }
 
-  /** Everything a check decides on; ECS is asked for the service only while green comes up (its desired count). */
-  private async readCheckInput(request: CheckRequest, known?: Service): Promise<CheckInput> {
+  /**
+   * Everything a check decides on, and who approved (for the approval step's record); ECS is asked for the service only
+   * while green comes up (its desired count).
+   */
+  private async readCheckInput(request: CheckRequest, known?: Service): Promise<CheckInput & { approvedBy?: string }> {
     const { deployment, step } = request;
     const { cluster, service, deploymentId } = deployment;
     const [stored, live, greenTasks, alarms] = await Promise.all([
@@ -310,6 +349,7 @@ export class BlueGreenWorkflow {
       fastTrack: stored?.['fastTrack'] === true,
       approved: stored?.['approvedAt'] !== undefined,
       ...(typeof stored?.['promotedStep'] === 'string' ? { promotedStep: stored['promotedStep'] } : {}),
+      ...(typeof stored?.['approvedBy'] === 'string' ? { approvedBy: stored['approvedBy'] } : {}),
     };
   }
 
@@ -323,6 +363,12 @@ export class BlueGreenWorkflow {
     const live = await this.deps.aws.describeTaskDefinition(blueTaskDefinitionArn);
     return this.deps.aws.registerTaskDefinition(cloneWithImage(live.taskDefinition, live.tags, config.image.containers, image));
   }
+}
+
+/** What every progress announcement says of the deployment. */
+function announced(deployment: Pick<DeploymentContext, 'deploymentId' | 'cluster' | 'service' | 'image' | 'notify'>) {
+  // Contexts of executions started before `notify` joined them carry none.
+  return { deploymentId: deployment.deploymentId, cluster: deployment.cluster, service: deployment.service, image: deployment.image, notify: deployment.notify ?? [] };
 }
 
 /** What the history says of a step that ended for a reason other than its wait being over. */
