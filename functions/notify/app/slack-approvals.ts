@@ -153,3 +153,8 @@ export class SlackApprovals {
 type Decision = { at: string; by: string; outcome: string } | { refused: string };
 
 const DECISION_OUTCOMES = { approve: 'approved', abort: 'aborted', 'fast-track': 'fast-tracked' } as const satisfies Record<ApprovalAction, InteractionOutcome>;
+
+/** Whether the answer was a decision (the rest are refusals). */
+export function isDecision(outcome: InteractionOutcome): boolean {
+  return (Object.values(DECISION_OUTCOMES) as InteractionOutcome[]).includes(outcome);
+}

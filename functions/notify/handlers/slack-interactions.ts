@@ -10,7 +10,7 @@ import { ConfigStore } from '../../config/index.ts';
 import { deployControls } from '../../deploy/index.ts';
 import { InteractionRecords } from '../adapters/interaction-records.ts';
 import { postSlackResponse } from '../adapters/slack-responses.ts';
-import { SlackApprovals } from '../app/slack-approvals.ts';
+import { isDecision, SlackApprovals } from '../app/slack-approvals.ts';
 
 /**
  * The Slack app's interactivity request URL (a Lambda function URL, AuthType NONE: Slack's signature is the
@@ -42,7 +42,7 @@ const approvals = new SlackApprovals({
   controls: deployControls(process.env),
   respond: (url, message) => postSlackResponse(url, message, RESPONSE_POST_TIMEOUT_MS),
   record: async (record) => {
-    logger[record.outcome === 'approved' || record.outcome === 'aborted' || record.outcome === 'fast-tracked' ? 'info' : 'warn']('Slack interaction', { ...record });
+    logger[isDecision(record.outcome) ? 'info' : 'warn']('Slack interaction', { ...record });
     await records.record(record);
   },
   responseUrlPrefixes: requireSetting(process.env, 'SLACK_RESPONSE_URL_PREFIXES').split(',').map((prefix) => prefix.trim()).filter(Boolean),
