@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  *   pure domain/;
  * - domain/ (and the kernel's pure modules) import no SDK, no Lambda middleware and no adapter, app or handler.
  */
-const CAPABILITIES = ['ingestion', 'config', 'deploy', 'scaling', 'cleanup', 'notify'];
+const CAPABILITIES = ['ingestion', 'config', 'deploy', 'scaling', 'cleanup', 'schedules', 'analysis', 'notify'];
 const SDK_PATTERNS = [
   { group: ['@aws-sdk/*', '@smithy/*', '@middy/*', '@aws-lambda-powertools/*'], message: 'Pure code: I/O belongs in adapters/ or handlers/.' },
 ];

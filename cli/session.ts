@@ -6,6 +6,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CliError } from './errors.ts';
@@ -29,6 +30,8 @@ export interface StackResources {
   deployStateMachineArn: string;
   scalingStateMachineArn: string;
   cleanupStateMachineArn: string;
+  /** Where the stage's schedules are deployed and what they start (functions/schedules/resources.yml). */
+  schedules: { groupName: string; targetArn: string; roleArn: string; deadLetterQueueArn: string };
 }
 
 const STACK_PREFIX = 'harbormaster-';
@@ -39,6 +42,10 @@ const OUTPUTS = {
   deploy: 'BlueGreenDeployStateMachineArn',
   scaling: 'StepScalingStateMachineArn',
   cleanup: 'RevisionCleanupStateMachineArn',
+  scheduleGroup: 'ScheduleGroupName',
+  scheduleTarget: 'ScheduledTaskRunStateMachineArn',
+  schedulerRole: 'SchedulerRoleArn',
+  scheduleDeadLetters: 'ScheduleDeadLetterQueueArn',
 } as const;
 const LIVE_STACK: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'IMPORT_COMPLETE'];
 
@@ -82,6 +89,9 @@ export class Session {
   }
   get autoScaling(): ApplicationAutoScalingClient {
     return this.client('autoScaling', () => new ApplicationAutoScalingClient(this.clientConfig()));
+  }
+  get scheduler(): SchedulerClient {
+    return this.client('scheduler', () => new SchedulerClient(this.clientConfig()));
   }
   get cloudFormation(): CloudFormationClient {
     return this.client('cloudFormation', () => new CloudFormationClient(this.clientConfig()));
@@ -128,6 +138,12 @@ export class Session {
       deployStateMachineArn: output(OUTPUTS.deploy),
       scalingStateMachineArn: output(OUTPUTS.scaling),
       cleanupStateMachineArn: output(OUTPUTS.cleanup),
+      schedules: {
+        groupName: output(OUTPUTS.scheduleGroup),
+        targetArn: output(OUTPUTS.scheduleTarget),
+        roleArn: output(OUTPUTS.schedulerRole),
+        deadLetterQueueArn: output(OUTPUTS.scheduleDeadLetters),
+      },
     };
   }
 

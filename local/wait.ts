@@ -2,7 +2,7 @@
  * Polls until `probe` returns a value (anything but undefined or false). The local AWS runs workflows on its own
  * clock, so tests and npm start wait for the state they expect instead of sleeping a fixed time.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -12,6 +12,8 @@ export function renderPlan(plan: ConfigPlan, colours: Colours): string {
     }
     lines.push(`  ${entryLine(change, colours)}`);
     for (const field of change.fields) lines.push(`      ${fieldLine(field, colours)}`);
+    for (const note of change.notes ?? []) lines.push(`      ${colours.cyan(`note: ${note}`)}`);
+    for (const problem of change.problems ?? []) lines.push(`      ${colours.red(`✗ ${problem} (apply skips it)`)}`);
   }
   if (plan.changes.length === 0) lines.push('Nothing is declared or stored.');
   lines.push('', summaryLine(plan));

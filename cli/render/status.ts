@@ -1,4 +1,5 @@
-import { strategyLabel, type DeploymentRecord, type ServiceStatus, type StepProgress, type TaskSetStatus, type WatchVerdict } from '../../functions/deploy/index.ts';
+import { formatValue } from '../../functions/analysis/index.ts';
+import { strategyLabel, type DeploymentRecord, type MeasurementRow, type ServiceStatus, type StepProgress, type TaskSetStatus, type WatchVerdict } from '../../functions/deploy/index.ts';
 import { formatDuration } from '../duration.ts';
 import { renderTable, type Colours } from '../output.ts';
 
@@ -46,6 +47,7 @@ export function renderServiceStatus(status: ServiceStatus, colours: Colours, ver
   const width = Math.max(...facts.map(([label]) => label.length)) + 2;
   lines.push(...facts.map(([label, value]) => `${label.padEnd(width)}${value}`));
   if (deploy && deploy.steps.length > 0) lines.push('', renderSteps(deploy.steps, colours).trimEnd());
+  if (deploy?.analysis) lines.push('', renderAnalysis(deploy.analysis, colours).trimEnd());
   if (status.taskSets.length > 0) lines.push('', renderTaskSets(status.taskSets).trimEnd());
   if (verdict) lines.push('', verdictText(verdict, colours));
   return `${lines.join('\n')}\n`;
@@ -98,6 +100,26 @@ function renderSteps(steps: StepProgress[], colours: Colours): string {
   );
 }
 
+/** Canary analysis: each metric of the newest measurements, green beside blue, against its conditions. */
+function renderAnalysis(rows: MeasurementRow[], colours: Colours): string {
+  const paint: Record<MeasurementRow['verdict'], (text: string) => string> = { Successful: colours.green, Failed: colours.red, Inconclusive: colours.yellow, Error: colours.red };
+  const side = (row: MeasurementRow, value: number | undefined, role: 'green' | 'baseline') =>
+    value !== undefined ? formatValue(value, row.unit) : row.noData === role ? 'no data' : undefined;
+  return renderTable(
+    ['analysis', '#', 'metric', 'green', 'blue', 'verdict', 'condition', 'at'],
+    rows.map((row) => [
+      row.step,
+      row.index,
+      row.dryRun ? `${row.metric} (dry run)` : row.metric,
+      row.error ? shorten(row.error, REASON_WIDTH) : side(row, row.value, 'green'),
+      side(row, row.baseline, 'baseline'),
+      paint[row.verdict](row.verdict),
+      row.condition,
+      formatTime(row.measuredAt),
+    ]),
+  );
+}
+
 function renderTaskSets(taskSets: TaskSetStatus[]): string {
   return renderTable(
     ['task set', 'role', 'status', 'revision', 'image', 'running', 'pending', 'desired', 'weight'],
@@ -125,6 +147,8 @@ function stepStateText(step: StepProgress): string {
       return 'checking';
     case 'approval':
       return 'awaiting approval';
+    case 'analysis':
+      return 'analysing';
     default:
       return step.seconds ? 'baking' : 'running';
   }

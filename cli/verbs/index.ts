@@ -11,9 +11,10 @@ import { register as plan } from './plan.ts';
 import { register as promote } from './promote.ts';
 import { register as rollback } from './rollback.ts';
 import { register as scaling } from './scaling.ts';
+import { register as schedules } from './schedules.ts';
 import { register as status } from './status.ts';
 import { register as unlock } from './unlock.ts';
 import { register as validate } from './validate.ts';
 
 /** Every verb, in the order `harbormaster --help` lists them: configuration, then watching, then acting. */
-export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, deploy, approve, promote, abort, rollback, unlock, cleanup];
+export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, deploy, approve, promote, abort, rollback, unlock, cleanup, schedules];

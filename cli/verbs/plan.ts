@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigStore, ConfigSync, configStores, type ConfigPlan, type DeclaredEntries } from '../../functions/config/index.ts';
+import { scheduleSection } from './schedules.ts';
 import { DEFAULT_CONFIG_FILE, requireValidConfig } from '../config-file.ts';
 import { printJson } from '../output.ts';
 import type { Cli } from '../program.ts';
@@ -23,7 +24,9 @@ export function register(program: Command, cli: Cli): void {
 /** The configuration sync of the session's stage: every section's store. */
 export async function configSync(session: Session): Promise<{ sync: ConfigSync; stack: StackResources }> {
   const stack = await session.stack();
-  return { sync: new ConfigSync(configStores(new ConfigStore(session.documents, stack.tables.state))), stack };
+  const stores = configStores(new ConfigStore(session.documents, stack.tables.state));
+  stores.set('schedules', scheduleSection(session, stack));
+  return { sync: new ConfigSync(stores), stack };
 }
 
 export async function planStage(session: Session, declared: DeclaredEntries, prune: boolean): Promise<{ plan: ConfigPlan; sync: ConfigSync; stack: StackResources }> {

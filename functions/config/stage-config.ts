@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cleanupSection } from '../cleanup/config.ts';
 import { deployConfigSchema } from '../deploy/config.ts';
 import { scalingConfigSchema } from '../scaling/config.ts';
+import { schedulesSection } from '../schedules/config.ts';
 import type { ConfigEntry, ConfigSection } from '../kernel/config-sections.ts';
 import { ecsName } from './service-config.ts';
 
@@ -45,11 +46,16 @@ const servicesSection: ConfigSection = {
 };
 
 /** Every section, in the order plan lists them; later capabilities add theirs here. */
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection, schedulesSection];
 
 export const stageConfigSchema = z
   .object(Object.fromEntries(CONFIG_SECTIONS.map((section) => [section.key, section.schema])))
   .strict()
+  .superRefine((file, context) => {
+    for (const section of CONFIG_SECTIONS) {
+      for (const issue of section.crossCheck?.(file[section.key], file) ?? []) context.addIssue({ code: 'custom', ...issue });
+    }
+  })
   .meta({ title: 'harbormaster.yml', description: 'Harbormaster configuration for one stage: `harbormaster validate`, `plan`, `apply`.' });
 
 /** What a validated file declares, section by section. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { analysisConfigSchema } from '../analysis/config.ts';
+import { planDeployFor, plannedMeasurements } from './domain/deploy-plan.ts';
 
 /**
  * The `deploy` section of a service configuration (docs/decisions/0007): blue/green deploys on image push with
@@ -20,6 +22,8 @@ const MAX_BAKE_CHECK_MINUTES = 24 * 60;
 const MAX_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
 const MAX_NOTIFY_ROUTES = 20;
 const MAX_SLACK_APPROVERS = 100;
+/** Each measurement costs 3 state transitions and ~9 history events (docs/decisions/0013); 25,000 events are allowed. */
+const MAX_MEASUREMENTS_PER_DEPLOY = 500;
 
 const minutes = z.number().min(0, 'must be 0 or more minutes').max(MAX_BAKE_MINUTES, `must be at most ${MAX_BAKE_MINUTES} minutes (24 h)`);
 const percent = z.number().int('must be a whole percentage').min(1, 'must be at least 1').max(99, 'must be at most 99');
@@ -135,6 +139,12 @@ export const deployConfigSchema = z
       .max(MAX_ROLLBACK_ALARMS, `must name at most ${MAX_ROLLBACK_ALARMS} alarms (each wait registers for all of them in one transaction)`)
       .default([])
       .meta({ description: 'CloudWatch alarm names (metric or composite); any of them in ALARM during a deploy rolls it back. A name that matches no alarm counts as ALARM.' }),
+    analysis: z
+      .optional(analysisConfigSchema)
+      .meta({
+        description:
+          'Canary analysis: metrics measured on green (and blue as the baseline) in explicit analysis steps and in the background through bakes; a failed analysis rolls back at once, an inconclusive one waits for approval (docs/decisions/0019).',
+      }),
     preTrafficHook: z
       .optional(preTrafficHookSchema)
       .meta({ description: 'A check run against green (through the test listener, if any) before production traffic moves: a Lambda to invoke or an HTTPS URL to GET. A failed check rolls the deploy back.' }),
@@ -164,6 +174,21 @@ export const deployConfigSchema = z
       .default([])
       .meta({ description: 'Notification routes (names the notifier resolves to Slack channels or webhooks); empty: the default route.' }),
   })
-  .strict();
+  .strict()
+  .superRefine((deploy, context) => {
+    if (!deploy.analysis) return;
+    const planned = planDeployFor({ ...deploy, analysis: undefined }).map((step) => step.name);
+    deploy.analysis.afterSteps.forEach((name, index) => {
+      if (!planned.includes(name)) context.addIssue({ code: 'custom', path: ['analysis', 'afterSteps', index], message: `${name} is not a step of this deploy (its steps: ${planned.join(', ')})` });
+    });
+    const measurements = plannedMeasurements(planDeployFor(deploy), deploy.analysis);
+    if (measurements > MAX_MEASUREMENTS_PER_DEPLOY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['analysis', 'intervalMinutes'],
+        message: `the deploy would take ${measurements} measurements (at most ${MAX_MEASUREMENTS_PER_DEPLOY}: each costs 3 state transitions); measure less often or bake less`,
+      });
+    }
+  });
 
 export type DeployConfig = z.infer<typeof deployConfigSchema>;

@@ -17,6 +17,7 @@ export {
   watchVerdict,
   type DeploymentRecord,
   type DeployProgress,
+  type MeasurementRow,
   type ServiceStatus,
   type StepProgress,
   type TaskSetStatus,

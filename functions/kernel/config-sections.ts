@@ -12,6 +12,11 @@ export interface ConfigSection {
   schema: z.ZodType;
   /** What the section declares, one entry per thing it configures (absent section: undefined). */
   entries(value: unknown): ConfigEntry[];
+  /**
+   * Checks that need the rest of the file (e.g. a schedule's followService names a declared service), run once every
+   * section is valid on its own. Paths start at the file's root.
+   */
+  crossCheck?(value: unknown, file: Record<string, unknown>): Array<{ path: Array<string | number>; message: string }>;
 }
 
 /** One configured thing: a service, the cleanup settings, a schedule… */

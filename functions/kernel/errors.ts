@@ -39,6 +39,14 @@ export class DeploymentAbortedError extends Error {
 export class ApprovalTimedOutError extends Error {
   override readonly name = 'ApprovalTimedOutError';
 }
+/** Canary analysis failed (docs/decisions/0019): the message names the metric and its failing value. */
+export class AnalysisFailedError extends Error {
+  override readonly name = 'AnalysisFailedError';
+}
+/** An inconclusive analysis waited for approval until its timeout, and the configured action is to roll back. */
+export class AnalysisInconclusiveError extends Error {
+  override readonly name = 'AnalysisInconclusiveError';
+}
 
 /**
  * An AWS service (ECS mostly, hence the name) refused a call for its rate limit even after the SDK's own retries;

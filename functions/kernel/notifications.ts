@@ -18,11 +18,14 @@ export type DeployNotificationKind =
 export const DEPLOY_PROGRESS_KINDS = ['deploy-started', 'deploy-step-completed', 'deploy-approval-requested', 'deploy-superseded'] as const;
 export type DeployProgressNotificationKind = (typeof DEPLOY_PROGRESS_KINDS)[number];
 
+/** Canary analysis (functions/analysis/domain/analysis-run.ts): a failed analysis rolls the deploy back; an inconclusive one waits for approval. */
+export type AnalysisNotificationKind = 'analysis-failed' | 'analysis-inconclusive';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | AnalysisNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;

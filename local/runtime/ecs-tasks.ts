@@ -8,7 +8,7 @@ import { DescribeTaskDefinitionCommand, StopTaskCommand } from '@aws-sdk/client-
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
 import { taskStateChangeEvent } from './events.ts';
-import type { FaultInjector, TaskFate } from './faults.ts';
+import type { FaultInjector, ServingQuality, TaskFate } from './faults.ts';
 import {
   ESSENTIAL_CONTAINER_EXITED,
   MonotonicClock,
@@ -51,6 +51,7 @@ export class TaskLifecycle {
   readonly #records = new Map<string, TaskRecord>();
   readonly #sizing = new Map<string, Promise<TaskDefinitionSizing>>();
   readonly #digests = new Map<string, Promise<string | undefined>>();
+  readonly #serving = new Map<string, ServingQuality>();
 
   constructor(deps: TaskLifecycleDeps) {
     this.#deps = deps;
@@ -60,7 +61,13 @@ export class TaskLifecycle {
     return this.#records.get(taskArn);
   }
 
+  /** Every task the runtime knows, with how it serves (for the synthetic ALB metrics). */
+  tasks(): { record: TaskRecord; serving?: ServingQuality }[] {
+    return [...this.#records.values()].map((record) => ({ record, ...(this.#serving.has(record.taskArn) ? { serving: this.#serving.get(record.taskArn) } : {}) }));
+  }
+
   reset(): void {
+    this.#serving.clear();
     this.#records.clear();
     this.#sizing.clear();
     this.#digests.clear();
@@ -114,6 +121,7 @@ export class TaskLifecycle {
     const extras: TaskExtras = { ...sizing, imageDigests, ...withoutUndefined(placement) };
     const record = newTaskRecord(task, this.#clock.now(), extras);
     this.#records.set(record.taskArn, record);
+    this.#serving.set(record.taskArn, this.#deps.faults.serving(record.taskDefinitionArn));
     const provisioning = this.#deps.emitter.emit(taskStateChangeEvent(record));
     const pendingMs = this.#deps.faults.pendingMs(record.taskDefinitionArn);
     const fate = this.#deps.faults.taskFate(record.taskDefinitionArn);

@@ -76,6 +76,30 @@ export interface PlacementFault {
   times?: number;
 }
 
+/**
+ * Tasks that run but serve badly (a bad image): more 5xx answers and slower ones in the synthetic ALB target-group
+ * metrics the runtime answers GetMetricData with (metrics.ts). Decided once per new task, like its fate.
+ */
+export interface DegradedServingFault {
+  taskDefinitionFamily?: string;
+  /** Share of requests answered 5xx (default 0.25). */
+  errorRate?: number;
+  /** TargetResponseTime p99 in ms (default 900); the average is ~40 % of it. */
+  p99Ms?: number;
+  /** How many tasks are affected (default: every matching task until clear()). */
+  times?: number;
+}
+
+/** How a task serves its share of its target group's requests. */
+export interface ServingQuality {
+  errorRate: number;
+  averageMs: number;
+  p99Ms: number;
+}
+
+/** A good image: no 5xx, a quick p99. */
+export const HEALTHY_SERVING: ServingQuality = { errorRate: 0, averageMs: 40, p99Ms: 120 };
+
 export type TaskFate =
   | { kind: 'run' }
   | { kind: 'crash'; afterMs: number; exitCode: number }
@@ -115,6 +139,7 @@ export class FaultInjector {
   #slowStarts: (SlowStartFault & Counted)[] = [];
   #callFailures: (CallFailureFault & Counted)[] = [];
   #placementFailures: (PlacementFault & Counted)[] = [];
+  #degradedServing: (DegradedServingFault & Counted)[] = [];
 
   throttle(fault: ThrottleFault): void {
     const { ratio } = fault;
@@ -154,7 +179,12 @@ export class FaultInjector {
     this.#placementFailures.push({ ...fault, remaining: fault.times ?? Infinity });
   }
 
+  degradeServing(fault: DegradedServingFault = {}): void {
+    this.#degradedServing.push({ ...fault, remaining: fault.times ?? Infinity });
+  }
+
   clear(): void {
+    this.#degradedServing = [];
     this.#throttles = [];
     this.#crashes = [];
     this.#startFailures = [];
@@ -216,6 +246,14 @@ export class FaultInjector {
     const failure = takeMatching(this.#placementFailures, familyOf(taskDefinitionArn));
     if (!failure) return undefined;
     return failure.reason ?? (launchType === 'FARGATE' ? 'RESOURCE:FARGATE' : 'RESOURCE:CPU');
+  }
+
+  /** Decides, once per new task, how it serves (a bad image: degradeServing). */
+  serving(taskDefinitionArn: string): ServingQuality {
+    const degraded = takeMatching(this.#degradedServing, familyOf(taskDefinitionArn));
+    if (!degraded) return HEALTHY_SERVING;
+    const p99Ms = degraded.p99Ms ?? 900;
+    return { errorRate: degraded.errorRate ?? 0.25, averageMs: Math.round(p99Ms * 0.4), p99Ms };
   }
 
   /** Decides, once per new task, whether it runs, crashes or never starts. */

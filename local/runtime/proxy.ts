@@ -15,6 +15,7 @@ import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './l
 import { CallObservers } from './observers.ts';
 import { answerPage, joinUpstreamPages, pagedListing, readPageRequest, type PagedListing } from './paging.ts';
 import { ServiceReconciler } from './reconcile.ts';
+import { SyntheticMetrics } from './metrics.ts';
 import { InFlightTracker } from './tracker.ts';
 import { createUpstreamClients } from './upstream.ts';
 import {
@@ -77,7 +78,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, functions: options.functions };
+  const metrics = new SyntheticMetrics({ ecs: clients.ecs, elb: clients.elb, cloudwatch: clients.cloudwatch, lifecycle });
+  const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, metrics, functions: options.functions };
 
   const server = http.createServer((req, res) => {
     handle(context, req, res).catch((error: unknown) => failRequest(res, error));
@@ -126,6 +128,7 @@ interface ProxyContext {
   faults: FaultInjector;
   observers: CallObservers;
   invoker: LambdaInvoker;
+  metrics: SyntheticMetrics;
   functions: FunctionResolver;
 }
 
@@ -145,6 +148,7 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
     handler !== undefined ||
     context.observers.wants(identity.service, identity.operation) ||
     (identity.protocol === 'query' && identity.service === 'monitoring') ||
+    isGetMetricData(identity, identity.operation) ||
     (identity.protocol === 'json' && pagedListing(identity.service, identity.operation) !== undefined) ||
     context.faults.hasCallFaultFor(identity.service);
   if (!needsBody) return streamThrough(context, req, res);
@@ -158,6 +162,8 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
     const invocationType = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
     return send(res, await context.invoker.invoke(functionName, handler, invocationType, body));
   }
+  // moto has no ALB metrics, percentiles, metric math or paging: the runtime answers (metrics.ts).
+  if (isGetMetricData(identity, operation)) return send(res, await context.metrics.getMetricData(input));
   if (operation && context.observers.wants(identity.service, operation)) {
     return observedExchange(context, req, res, body, { service: identity.service, operation, input });
   }
@@ -173,6 +179,10 @@ async function invokeFunctionUrl(context: ProxyContext, req: IncomingMessage, ta
   if (!handler) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: `No function URL for ${target.functionName}` }) };
   const event = functionUrlEvent({ method: req.method ?? 'GET', headers: req.headers, body: await readBody(req), ...target, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
   return functionUrlReply(await context.invoker.invoke(target.functionName, handler, 'RequestResponse', Buffer.from(JSON.stringify(event))));
+}
+
+function isGetMetricData(identity: CallIdentity, operation: string | undefined): boolean {
+  return identity.protocol === 'json' && identity.service === 'monitoring' && operation === 'GetMetricData';
 }
 
 /** A List call answered one page at a time at AWS's page size, from the whole listing moto returns (paging.ts). */

@@ -6,12 +6,14 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type NetworkConfiguration } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 
 export interface UpstreamClients {
   ecs: ECSClient;
   ec2: EC2Client;
   ecr: ECRClient;
   cloudwatch: CloudWatchClient;
+  elb: ElasticLoadBalancingV2Client;
   destroy(): void;
 }
 
@@ -22,12 +24,15 @@ export function createUpstreamClients(endpoint: string, region = 'us-east-1'): U
   const ec2 = new EC2Client(config);
   const ecr = new ECRClient(config);
   const cloudwatch = new CloudWatchClient(config);
+  const elb = new ElasticLoadBalancingV2Client(config);
   return {
     ecs,
     ec2,
     ecr,
     cloudwatch,
+    elb,
     destroy() {
+      elb.destroy();
       ecs.destroy();
       ec2.destroy();
       ecr.destroy();

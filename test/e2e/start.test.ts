@@ -52,7 +52,7 @@ describe('npm start', () => {
 
       assert.match(stdout, /Deploying serverless\.yml \(stage e2e\) with osls deploy…\n {2}deployed in \d+\.\d s/);
       assert.match(stdout, /\$ npx harbormaster apply --file examples\/harbormaster\.yml\n/);
-      assert.match(stdout, /Plan: 3 to add, 0 to change, 0 to remove, 0 unchanged\.\n\n✓ services shop added\n✓ services api added\n✓ cleanup settings added/);
+      assert.match(stdout, /Plan: 4 to add, 0 to change, 0 to remove, 0 unchanged\.\n\n✓ services shop added\n✓ services api added\n✓ cleanup settings added\n✓ schedules nightly-report added/);
       const [, succeeded] = /Deploy +(shop-[0-9a-f]{16}) +\w+ +\(image-push, shop:v2@/.exec(stdout) ?? [];
       const [, rolledBack] = /Deploy +(shop-[0-9a-f]{16}) +\w+ +\(image-push, shop:v3@/.exec(stdout) ?? [];
       assert.ok(succeeded && rolledBack, 'both deploys are watched with status --watch');
@@ -82,7 +82,7 @@ describe('npm start', () => {
       const plan = await secondTerminal(['plan', '--file', 'examples/harbormaster.yml'], environment);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match(plan.stdout, /Plan for stage e2e \(harbormaster-e2e\) from examples\/harbormaster\.yml:/);
-      assert.match(plan.stdout, /Plan: 0 to add, 0 to change, 0 to remove, 3 unchanged\./, 'the second terminal sees what npm start applied');
+      assert.match(plan.stdout, /Plan: 0 to add, 0 to change, 0 to remove, 4 unchanged\./, 'the second terminal sees what npm start applied');
 
       const status = await secondTerminal(['status'], environment);
       assert.equal(status.code, 0, status.stderr);

@@ -1,3 +1,4 @@
+import type { ConfigEntry } from '../../kernel/config-sections.ts';
 import type { ConfigStore } from '../adapters/config-store.ts';
 import { planSection, summarise, type ConfigPlan, type EntryChange, type StoredEntry } from '../domain/config-plan.ts';
 import type { DeclaredEntries } from '../stage-config.ts';
@@ -15,6 +16,8 @@ export interface SectionStore {
   /** Creates (revision 0) or replaces the entry at `change.revision`. */
   put(change: EntryChange): Promise<void>;
   remove(change: EntryChange): Promise<void>;
+  /** Checks only AWS can answer (e.g. a task-definition family exists): problems by entry id; apply skips those entries. */
+  check?(declared: readonly ConfigEntry[]): Promise<Map<string, string[]>>;
 }
 
 export interface AppliedChange {
@@ -32,7 +35,17 @@ export class ConfigSync {
 
   async plan(declared: DeclaredEntries, options: { prune: boolean }): Promise<ConfigPlan> {
     const sections = await Promise.all(
-      CONFIG_SECTIONS.map(async (section) => planSection(section.key, declared.get(section.key) ?? [], await this.storeOf(section.key).read(), options.prune)),
+      CONFIG_SECTIONS.map(async (section) => {
+        const entries = declared.get(section.key) ?? [];
+        // A sync built without a section's store (a library caller) plans nothing for it, unless the file declares it.
+        if (entries.length === 0 && !this.stores.has(section.key)) return [];
+        const store = this.storeOf(section.key);
+        const [stored, problems] = await Promise.all([store.read(), store.check?.(entries) ?? new Map<string, string[]>()]);
+        return planSection(section.key, entries, stored, options.prune).map((change) => {
+          const found = change.action === 'remove' || change.action === 'keep' ? undefined : problems.get(change.id);
+          return found && found.length > 0 ? { ...change, problems: found } : change;
+        });
+      }),
     );
     return summarise(sections.flat());
   }
@@ -44,6 +57,10 @@ export class ConfigSync {
     const applied: AppliedChange[] = [];
     for (const change of [...writes, ...removals]) {
       const store = this.storeOf(change.section);
+      if (change.problems) {
+        applied.push({ change, error: new Error(change.problems.join('; ')) });
+        continue;
+      }
       try {
         await (change.action === 'remove' ? store.remove(change) : store.put(change));
         applied.push({ change });

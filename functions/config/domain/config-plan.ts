@@ -12,6 +12,8 @@ export interface StoredEntry {
   value: unknown;
   /** The optimistic revision apply must name to change or remove it. */
   revision: number;
+  /** What plan should tell about it beyond its fields (e.g. an operator's override the file does not show). */
+  notes?: string[];
 }
 
 export type EntryAction = 'add' | 'change' | 'remove' | 'keep' | 'unchanged';
@@ -34,6 +36,10 @@ export interface EntryChange {
   revision: number;
   /** The declared value (add, change, unchanged). */
   value?: unknown;
+  /** From the store: what plan tells beyond the fields. */
+  notes?: string[];
+  /** From the store's checks against AWS: why apply would refuse this entry (it is then not applied). */
+  problems?: string[];
 }
 
 export interface ConfigPlan {
@@ -48,12 +54,16 @@ export function planSection(section: string, declared: readonly ConfigEntry[], s
     const current = storedById.get(entry.id);
     if (!current) return { section, id: entry.id, label: entry.label, action: 'add', fields: fieldChanges(undefined, entry.value), revision: 0, value: entry.value };
     const fields = fieldChanges(current.value, entry.value);
-    return { section, id: entry.id, label: entry.label, action: fields.length === 0 ? 'unchanged' : 'change', fields, revision: current.revision, value: entry.value };
+    return { section, id: entry.id, label: entry.label, action: fields.length === 0 ? 'unchanged' : 'change', fields, revision: current.revision, value: entry.value, ...notesOf(current) };
   });
   const undeclared = stored
     .filter((entry) => !declaredIds.has(entry.id))
-    .map((entry): EntryChange => ({ section, id: entry.id, label: entry.label, action: prune ? 'remove' : 'keep', fields: prune ? fieldChanges(entry.value, undefined) : [], revision: entry.revision }));
+    .map((entry): EntryChange => ({ section, id: entry.id, label: entry.label, action: prune ? 'remove' : 'keep', fields: prune ? fieldChanges(entry.value, undefined) : [], revision: entry.revision, ...notesOf(entry) }));
   return [...changes, ...undeclared];
+}
+
+function notesOf(entry: StoredEntry): Pick<EntryChange, 'notes'> {
+  return entry.notes && entry.notes.length > 0 ? { notes: entry.notes } : {};
 }
 
 export function summarise(changes: EntryChange[]): ConfigPlan {

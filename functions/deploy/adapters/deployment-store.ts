@@ -167,15 +167,15 @@ export class DeploymentStore {
 
   /**
    * Merges fields into the deployment item (status, revisions, execution ARN, operator requests …). `onlyWhileRunning`:
-   * refused once it ended; `unlessSet`: refused when that field is set already (the first approver is the one recorded);
-   * `announce`: with its announcement, put once (see writeAnnounced).
+   * refused once it ended; `unlessEquals`: refused when that field has that value already (the first approval of a step
+   * is the one recorded); `announce`: with its announcement, put once (see writeAnnounced).
    */
   async updateDeployment(
     cluster: string,
     service: string,
     deploymentId: string,
     fields: Record<string, unknown>,
-    options: { onlyWhileRunning?: boolean; unlessSet?: string; announce?: Notification } = {},
+    options: { onlyWhileRunning?: boolean; unlessEquals?: { field: string; value: unknown }; announce?: Notification } = {},
   ): Promise<void> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     const names: Record<string, string> = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
@@ -186,9 +186,10 @@ export class DeploymentStore {
       Object.assign(names, { '#status': 'status' });
       Object.assign(values, { ':starting': 'STARTING', ':inProgress': 'IN_PROGRESS' });
     }
-    if (options.unlessSet) {
-      condition += ' AND attribute_not_exists(#unset)';
-      Object.assign(names, { '#unset': options.unlessSet });
+    if (options.unlessEquals) {
+      condition += ' AND (attribute_not_exists(#unless) OR #unless <> :unless)';
+      Object.assign(names, { '#unless': options.unlessEquals.field });
+      Object.assign(values, { ':unless': options.unlessEquals.value });
     }
     const update = {
       TableName: this.tables.state,

@@ -14,6 +14,7 @@ import type { DeployLauncher } from '../adapters/deploy-launcher.ts';
 import type { DeploymentStore } from '../adapters/deployment-store.ts';
 import type { StabilityWaiters } from '../adapters/stability-waiters.ts';
 import type { ResumeResult, TaskTokens } from '../adapters/task-tokens.ts';
+import { resolveAnalysis, type MeasurementStep, type ResolvedAnalysis } from '../../analysis/index.ts';
 
 /**
  * The steps of functions/deploy/blue-green-deploy.asl.json that need logic (the machine calls ECS and ELBv2 directly for
@@ -61,6 +62,8 @@ export interface WorkflowDependencies {
   aws: BlueGreenAws;
   waiters: StabilityWaiters;
   tokens: TaskTokens;
+  /** Canary analysis (functions/analysis): the measurement a step that analyses takes at its checks. */
+  analysis: MeasurementStep;
   now?: () => Date;
 }
 
@@ -143,6 +146,16 @@ export class BlueGreenWorkflow {
       strategy: config.strategy,
       planSteps: steps.map(({ kind, name, greenWeight, seconds }) => ({ kind, name, greenWeight, seconds })),
       notify: config.notify,
+      // The analysis as deployed, with green's and blue's target groups: what each measurement queries.
+      analysis: config.analysis
+        ? resolveAnalysis(config.analysis, {
+            listenerArn: config.loadBalancer.production.listenerArn,
+            greenTargetGroupArn,
+            blueTargetGroupArn,
+            approvalTimeoutMinutes: config.approvalTimeoutMinutes,
+            approvalTimeoutAction: config.approvalTimeoutAction,
+          })
+        : undefined,
     }, { announce: started });
     await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.prepare, {
       name: 'register-revision',
@@ -160,12 +173,13 @@ export class BlueGreenWorkflow {
   async check(request: CheckRequest): Promise<CheckVerdict> {
     const { deployment, step } = request;
     const { cluster, service, deploymentId } = deployment;
-    const state = await this.readCheckInput(request);
-    const verdict = checkDeployment(state);
+    const { input: state, stored } = await this.readCheck(request);
+    const { verdict, note: analysisNote } = await this.analyse(request, state, stored, checkDeployment(state));
     if (verdict.next === 'proceed') {
-      const note = proceedNote(step, verdict.reason);
+      const note = analysisNote ?? proceedNote(step, verdict.reason);
       const endedAt = state.now.toISOString();
-      const approvedBy = step.kind === 'approval' ? state.approvedBy : undefined;
+      // Who approved this step (the gate, or an inconclusive analysis), for its record and announcement.
+      const approvedBy = stored?.['approvedStep'] === step.name && typeof stored['approvedBy'] === 'string' ? stored['approvedBy'] : undefined;
       const completed = deployStepCompletedNotification({
         ...announced(deployment),
         step,
@@ -213,8 +227,10 @@ export class BlueGreenWorkflow {
    * events, the rollback alarms' events, operator controls), then looks once more, so whatever happened since the
    * check counts too and may resume it at once (docs/decisions/0013-deploy-waits.md).
    */
-  async awaitEvents(request: CheckRequest, taskToken: string, waitSeconds: number): Promise<{ look: WaitLook }> {
-    const { deployment, step } = request;
+  async awaitEvents(request: CheckRequest, taskToken: string, waitSeconds: number, waitKind: DeployStep['kind'] = request.step.kind): Promise<{ look: WaitLook }> {
+    const { deployment } = request;
+    // An inconclusive analysis waits as the approval gate does, so approve (CLI, Slack) finds it.
+    const step = { ...request.step, kind: waitKind };
     const greenTaskSetId = taskSetId(request.greenTaskSetArn);
     const live = step.kind === 'stabilize' ? await this.deps.aws.describeService(deployment.cluster, deployment.service) : undefined;
     const now = this.now();
@@ -233,7 +249,8 @@ export class BlueGreenWorkflow {
         ? {
             announce: deployApprovalRequestedNotification({
               ...announced(deployment),
-              step,
+              step: request.step,
+              waitSeconds,
               greenTaskDefinitionArn: deployment.greenTaskDefinitionArn,
               ...(deployment.test ? { testListenerArn: deployment.test.listenerArn } : {}),
               waitingSince: now.toISOString(),
@@ -241,7 +258,7 @@ export class BlueGreenWorkflow {
           }
         : {}),
     });
-    const state = await this.readCheckInput(request, live);
+    const { input: state } = await this.readCheck(request, live);
     if (step.kind === 'stabilize') {
       // Count the tasks already running on the waiter, so later task events add to them; the waiter resumes the wait
       // once green is stable. Gone already: a task event claimed it and resumes the wait.
@@ -254,7 +271,50 @@ export class BlueGreenWorkflow {
     } catch (rollback) {
       return { look: await this.deps.tokens.fail(taskToken, rollback as Error) };
     }
+    if (waitKind === 'approval' && request.step.kind !== 'approval') {
+      // Paused by an inconclusive analysis: only its approval (or a fast track) ends the wait, not the bake's clock.
+      const approved = state.approvedStep === request.step.name || state.fastTrack;
+      return { look: approved ? await this.deps.tokens.succeed(taskToken, { reason: 'approved' }) : 'waiting' };
+    }
     return { look: verdict.next === 'proceed' ? await this.deps.tokens.succeed(taskToken, { reason: verdict.reason }) : 'waiting' };
+  }
+
+  /**
+   * A step that analyses (an analysis step, or a bake measured in the background) takes its measurement when due; the
+   * analysis may end the step, shorten its wait to the next measurement, pause it for approval or fail it (a thrown
+   * AnalysisFailedError rolls back). An operator's fast track or promote skips it.
+   */
+  private async analyse(
+    request: CheckRequest,
+    state: CheckInput,
+    stored: Record<string, unknown> | undefined,
+    verdict: CheckVerdict,
+  ): Promise<{ verdict: CheckVerdict; note?: string }> {
+    const { step, deployment } = request;
+    const analysis = stored?.['analysis'] as ResolvedAnalysis | undefined;
+    if (!step.analysis || !analysis || (verdict.next === 'proceed' && verdict.reason !== 'done')) return { verdict };
+    const outcome = await this.deps.analysis.analyse({
+      ref: { cluster: deployment.cluster, service: deployment.service, deploymentId: deployment.deploymentId, stepIndex: request.stepIndex },
+      step: {
+        name: step.name,
+        mode: step.analysis,
+        startedAt: request.stepStartedAt,
+        ...(step.analysis === 'background' ? { endsAt: new Date(Date.parse(request.stepStartedAt) + step.seconds * 1000).toISOString() } : {}),
+      },
+      analysis,
+      approved: state.approvedStep === step.name,
+      notify: Array.isArray(stored?.['notify']) ? (stored['notify'] as string[]) : [],
+    });
+    const note = 'note' in outcome ? outcome.note : undefined;
+    switch (outcome.next) {
+      case 'proceed':
+        return { verdict: { next: 'proceed', waitSeconds: 0, reason: 'done' }, ...(note ? { note } : {}) };
+      case 'await':
+        return { verdict: { next: 'await', waitSeconds: outcome.waitSeconds, ...(outcome.waitKind ? { waitKind: outcome.waitKind } : {}) } };
+      case 'continue':
+        if (verdict.next === 'await' && outcome.waitSeconds !== undefined) return { verdict: { ...verdict, waitSeconds: Math.min(verdict.waitSeconds, outcome.waitSeconds) } };
+        return { verdict, ...(note && verdict.next === 'proceed' ? { note } : {}) };
+    }
   }
 
   /** Test listener → green, then the pre-traffic hook; a failed hook rolls the deploy back. */
@@ -326,10 +386,10 @@ export class BlueGreenWorkflow {
   }
 
   /**
-   * Everything a check decides on, and who approved (for the approval step's record); ECS is asked for the service only
-   * while green comes up (its desired count).
+   * Everything a check decides on, and the deployment item it read; ECS is asked for the service only while green comes
+   * up (its desired count).
    */
-  private async readCheckInput(request: CheckRequest, known?: Service): Promise<CheckInput & { approvedBy?: string }> {
+  private async readCheck(request: CheckRequest, known?: Service): Promise<{ input: CheckInput; stored: Record<string, unknown> | undefined }> {
     const { deployment, step } = request;
     const { cluster, service, deploymentId } = deployment;
     const [stored, live, greenTasks, alarms] = await Promise.all([
@@ -338,7 +398,7 @@ export class BlueGreenWorkflow {
       this.deps.aws.taskSetTasks(cluster, taskSetId(request.greenTaskSetArn)),
       this.deps.aws.alarmStates(deployment.rollbackAlarms),
     ]);
-    return {
+    const input: CheckInput = {
       step,
       stepStartedAt: request.stepStartedAt,
       now: this.now(),
@@ -348,9 +408,10 @@ export class BlueGreenWorkflow {
       abortRequested: stored?.['abortRequested'] === true,
       fastTrack: stored?.['fastTrack'] === true,
       approved: stored?.['approvedAt'] !== undefined,
+      ...(typeof stored?.['approvedStep'] === 'string' ? { approvedStep: stored['approvedStep'] } : {}),
       ...(typeof stored?.['promotedStep'] === 'string' ? { promotedStep: stored['promotedStep'] } : {}),
-      ...(typeof stored?.['approvedBy'] === 'string' ? { approvedBy: stored['approvedBy'] } : {}),
     };
+    return { input, stored };
   }
 
   private async deployConfig(cluster: string, service: string): Promise<DeployConfig> {
@@ -373,7 +434,7 @@ function announced(deployment: Pick<DeploymentContext, 'deploymentId' | 'cluster
 
 /** What the history says of a step that ended for a reason other than its wait being over. */
 function proceedNote(step: DeployStep, reason: ProceedReason): string | undefined {
-  if (reason === 'fast-track') return step.kind === 'approval' ? 'approved by fast track' : 'bake skipped (fast track)';
+  if (reason === 'fast-track') return step.kind === 'approval' ? 'approved by fast track' : step.kind === 'analysis' ? 'analysis skipped (fast track)' : 'bake skipped (fast track)';
   if (reason === 'promoted') return 'bake ended early (promote)';
   if (reason === 'approval-timed-out') return 'approval timed out; proceeding as configured';
   return undefined;

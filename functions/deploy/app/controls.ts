@@ -156,22 +156,25 @@ export class DeployControls {
       throw new DeployControlError(`${sentence(name)} is not waiting for approval: it ${describeDeploymentNow(stored)}${approvalOf(stored)}`);
     }
     const since = wait.registeredAt ? ` since ${wait.registeredAt}` : '';
-    if (target.dryRun) return { outcome: 'would-approve', message: `Would approve ${name}, waiting for approval${since}: it would then move production traffic to green` };
-    const approvedAt = this.now().toISOString();
-    let recorded: Record<string, unknown> = { approvedAt, ...(target.by ? { approvedBy: target.by } : {}) };
+    // The approval gate, or a step whose canary analysis was inconclusive (it waits as the gate does).
+    const next = wait.step === 'approval' ? 'move production traffic to green' : `go on past the inconclusive analysis of ${wait.step}`;
+    if (target.dryRun) return { outcome: 'would-approve', message: `Would approve ${name}, waiting for approval${since}: it would then ${next}` };
+    // The first approval of a step is the one recorded: a second click (or a second approver) finds it and says so.
+    let recorded: Record<string, unknown> = { approvedStep: wait.step, approvedAt: this.now().toISOString(), ...(target.by ? { approvedBy: target.by } : {}) };
     let outcome: ApproveAnswer['outcome'] = 'approved';
-    if (stored['approvedAt'] === undefined) {
+    if (stored['approvedStep'] !== wait.step) {
       try {
-        await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, recorded, { onlyWhileRunning: true, unlessSet: 'approvedAt' });
+        await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, recorded, {
+          onlyWhileRunning: true,
+          unlessEquals: { field: 'approvedStep', value: wait.step },
+        });
       } catch (error) {
         const now = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
-        if (now?.['approvedAt'] === undefined) throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
-        recorded = now;
-        outcome = 'already-approved';
+        if (now?.['approvedStep'] !== wait.step) throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
+        [recorded, outcome] = [now, 'already-approved'];
       }
     } else {
-      recorded = stored;
-      outcome = 'already-approved';
+      [recorded, outcome] = [stored, 'already-approved'];
     }
     await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { approved: true }));
     const answer = {
@@ -179,8 +182,8 @@ export class DeployControls {
       approvedAt: String(recorded['approvedAt']),
       ...(typeof recorded['approvedBy'] === 'string' ? { approvedBy: recorded['approvedBy'] } : {}),
     };
-    if (outcome === 'already-approved') return { ...answer, message: `${sentence(name)} was approved already${approvalOf(recorded)}: it goes on to move production traffic to green` };
-    return { ...answer, message: `Approved ${name}: it goes on to move production traffic to green` };
+    if (outcome === 'already-approved') return { ...answer, message: `${sentence(name)} was approved already${approvalOf(recorded)}: it goes on to ${next}` };
+    return { ...answer, message: `Approved ${name}: it goes on to ${next}` };
   }
 
   /**

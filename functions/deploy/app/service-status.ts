@@ -2,6 +2,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCo
 import { DescribeListenersCommand, DescribeRulesCommand, type Action, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScalingActivity } from '../../scaling/index.ts';
+import { AnalysisStore } from '../../analysis/index.ts';
 import { collectPages } from '../../kernel/aws/calls.ts';
 import { inParallel } from '../../kernel/concurrency.ts';
 import type { TableNames } from '../../kernel/environment.ts';
@@ -28,7 +29,12 @@ export interface ServiceStatusDependencies {
   deployments: DeploymentStore;
   /** The service's newest scaling activity (the scaling capability's history). */
   lastScaling: (cluster: string, service: string) => Promise<ScalingActivity | undefined>;
+  /** The running deployment's canary-analysis measurements. */
+  analysis?: AnalysisStore;
 }
+
+/** Measurements a status shows: the newest few, enough for the current step's metrics. */
+const RECENT_MEASUREMENTS = 6;
 
 /** Deployments read with a status: enough to find the last one that ended and the tag of a live digest. */
 const RECENT_DEPLOYMENTS = 10;
@@ -62,10 +68,15 @@ export class ServiceStatusReader {
     const [lock, live] = await Promise.all([
       holder === undefined
         ? undefined
-        : Promise.all([deployments.getDeployment(cluster, service, holder), deployments.steps(cluster, service, holder)]).then(([deployment, steps]) => ({
+        : Promise.all([
+            deployments.getDeployment(cluster, service, holder),
+            deployments.steps(cluster, service, holder),
+            this.deps.analysis?.measurements(cluster, service, holder, RECENT_MEASUREMENTS) ?? [],
+          ]).then(([deployment, steps, measurements]) => ({
             deploymentId: holder,
             ...(deployment ? { deployment } : {}),
             steps,
+            ...(measurements.length > 0 ? { measurements } : {}),
           })),
       active ? this.liveOf(target, active.desiredCount ?? 0, active.taskSets ?? [], options.countTasks) : undefined,
     ]);
@@ -181,5 +192,11 @@ export interface StatusClients {
 
 /** The status reader as an operator's tools build it: the stack's tables, and the scaling history's reader. */
 export function operatorServiceStatus(clients: StatusClients, tables: TableNames, lastScaling: ServiceStatusDependencies['lastScaling']): ServiceStatusReader {
-  return new ServiceStatusReader({ ecs: clients.ecs, elb: clients.elb, deployments: new DeploymentStore(clients.documents, tables), lastScaling });
+  return new ServiceStatusReader({
+    ecs: clients.ecs,
+    elb: clients.elb,
+    deployments: new DeploymentStore(clients.documents, tables),
+    lastScaling,
+    analysis: new AnalysisStore(clients.documents, tables),
+  });
 }

@@ -67,28 +67,43 @@ export function deployStepCompletedNotification(
 }
 
 /**
- * The deploy is parked at its approval gate: what an approver needs to decide (the image, the revision, the test
- * listener green already serves, until when the gate waits and what its timeout does) and the controls they may use.
+ * The deploy waits for an approver: at its approval gate, or at a step whose canary analysis was inconclusive (it waits
+ * as the gate does). What an approver needs to decide — the image, the revision, the test listener green already
+ * serves, until when it waits and (at the gate) what its timeout does — and the controls they may use. Once per step.
  */
 export function deployApprovalRequestedNotification(
   deployment: AnnouncedDeployment & {
-    step: Pick<DeployStep, 'name' | 'seconds' | 'onTimeout'>;
+    step: Pick<DeployStep, 'name' | 'kind' | 'onTimeout'>;
+    /** How long this wait lasts (the machine's TimeoutSeconds). */
+    waitSeconds: number;
     greenTaskDefinitionArn: string;
     testListenerArn?: string;
     waitingSince: string;
   },
 ): Notification {
-  const deadline = new Date(Date.parse(deployment.waitingSince) + deployment.step.seconds * 1000).toISOString();
-  const onTimeout = deployment.step.onTimeout ?? 'rollback';
-  return announcement(deployment, 'deploy-approval-requested', `waits for approval to deploy ${deployment.image} (until ${deadline}, then ${onTimeout === 'proceed' ? 'it proceeds' : 'it rolls back'})`, deployment.waitingSince, {
-    step: deployment.step.name,
-    greenTaskDefinitionArn: deployment.greenTaskDefinitionArn,
-    testListenerArn: deployment.testListenerArn ?? null,
-    waitingSince: deployment.waitingSince,
-    deadline,
-    onTimeout,
-    actions: [...APPROVAL_ACTIONS],
-  });
+  const { step } = deployment;
+  const deadline = new Date(Date.parse(deployment.waitingSince) + deployment.waitSeconds * 1000).toISOString();
+  const gate = step.kind === 'approval';
+  const onTimeout = gate ? (step.onTimeout ?? 'rollback') : undefined;
+  const then = onTimeout === undefined ? '' : `, then ${onTimeout === 'proceed' ? 'it proceeds' : 'it rolls back'}`;
+  const what = gate ? 'waits for approval' : `waits for approval at ${step.name} (its analysis was inconclusive)`;
+  return announcement(
+    deployment,
+    'deploy-approval-requested',
+    `${what} to deploy ${deployment.image} (until ${deadline}${then})`,
+    deployment.waitingSince,
+    {
+      step: step.name,
+      waitsFor: gate ? 'approval-gate' : 'inconclusive-analysis',
+      greenTaskDefinitionArn: deployment.greenTaskDefinitionArn,
+      testListenerArn: deployment.testListenerArn ?? null,
+      waitingSince: deployment.waitingSince,
+      deadline,
+      onTimeout: onTimeout ?? null,
+      actions: [...APPROVAL_ACTIONS],
+    },
+    `#${step.name}`,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AnalysisConfig } from '../../analysis/config.ts';
 import { bakeSeconds, planTrafficShift, describePlan as describeTrafficSteps, type ShiftStrategy, type TrafficStep } from './traffic-shift.ts';
 
 /**
@@ -8,12 +9,14 @@ import { bakeSeconds, planTrafficShift, describePlan as describeTrafficSteps, ty
  *   approval     pause for an operator (only when configured), bounded by its timeout
  *   shift…       production weights per strategy, each followed by its bake
  *   promote      green becomes the primary task set, then the final bake
+ *   analysis     an explicit analysis step after a named step (docs/decisions/0019): `count` measurements decide
+ * With `duringBakes`, every bake also measures in the background (`analysis: 'background'`).
  * A step that is not done yet waits for the events that end it (docs/decisions/0013-deploy-waits.md); the machine
  * also checks on its own every `checkEverySeconds`, in case an event was lost.
  */
 
 export interface DeployStep {
-  kind: 'stabilize' | 'pre-traffic' | 'approval' | TrafficStep['kind'];
+  kind: 'stabilize' | 'pre-traffic' | 'approval' | 'analysis' | TrafficStep['kind'];
   name: string;
   greenWeight: number;
   blueWeight: number;
@@ -26,6 +29,8 @@ export interface DeployStep {
   checkEverySeconds: number;
   /** What the end of the approval gate's timeout does. */
   onTimeout?: 'rollback' | 'proceed';
+  /** The step measures: it is an explicit analysis step, or a bake measured in the background. */
+  analysis?: 'step' | 'background';
 }
 
 export interface PlanInput {
@@ -38,6 +43,7 @@ export interface PlanInput {
   bakeCheckMinutes: number;
   approvalTimeoutMinutes: number;
   approvalTimeoutAction: 'rollback' | 'proceed';
+  analysis?: Pick<AnalysisConfig, 'afterSteps' | 'duringBakes' | 'intervalMinutes' | 'initialDelayMinutes' | 'count'>;
 }
 
 /** The plan a service's deploy configuration (functions/deploy/config.ts) calls for. */
@@ -57,6 +63,7 @@ export function planDeployFor(
     bakeCheckMinutes: config.bakeCheckMinutes,
     approvalTimeoutMinutes: config.approvalTimeoutMinutes,
     approvalTimeoutAction: config.approvalTimeoutAction,
+    ...(config.analysis ? { analysis: config.analysis } : {}),
   });
 }
 
@@ -87,9 +94,35 @@ export function planDeploy(input: PlanInput): DeployStep[] {
       blueWeight: step.blueWeight,
       seconds: step.bakeSeconds,
       checkEverySeconds: step.bakeSeconds > 0 ? bakeCheck : input.checkIntervalSeconds,
+      ...(input.analysis?.duringBakes && step.bakeSeconds > 0 ? { analysis: 'background' as const } : {}),
     });
   }
-  return steps;
+  return input.analysis ? withAnalysisSteps(steps, input.analysis) : steps;
+}
+
+/**
+ * An analysis step after each step `afterSteps` names, at that step's weights. Its `seconds` is how long its
+ * measurements take as planned (the first after `initialDelay`, then one every `interval`); the measurements, not the
+ * clock, end it.
+ */
+function withAnalysisSteps(steps: DeployStep[], analysis: NonNullable<PlanInput['analysis']>): DeployStep[] {
+  const interval = Math.max(1, bakeSeconds(analysis.intervalMinutes));
+  return steps.flatMap((step) => {
+    if (!analysis.afterSteps.includes(step.name)) return [step];
+    const measuring = bakeSeconds(analysis.initialDelayMinutes) + interval * (analysis.count - 1);
+    return [step, { kind: 'analysis', name: `analysis-${step.name}`, greenWeight: step.greenWeight, blueWeight: step.blueWeight, seconds: measuring, checkEverySeconds: interval, analysis: 'step' }];
+  });
+}
+
+/** Measurements a deploy takes at most as planned: every explicit analysis step's count, every background bake's. */
+export function plannedMeasurements(steps: DeployStep[], analysis: Pick<AnalysisConfig, 'intervalMinutes' | 'initialDelayMinutes' | 'count'>): number {
+  const interval = Math.max(1, bakeSeconds(analysis.intervalMinutes));
+  const delay = bakeSeconds(analysis.initialDelayMinutes);
+  return steps.reduce((total, step) => {
+    if (step.analysis === 'step') return total + analysis.count;
+    if (step.analysis === 'background') return total + (step.seconds > delay ? Math.ceil((step.seconds - delay) / interval) : 0);
+    return total;
+  }, 0);
 }
 
 /** The dry-run text: one line per step. */
@@ -103,8 +136,10 @@ export function describeDeployPlan(steps: DeployStep[]): string[] {
         return `${number} route the test listener to green and run the pre-traffic checks`;
       case 'approval':
         return `${number} wait for an operator to approve (at most ${step.seconds} s, then ${step.onTimeout === 'proceed' ? 'proceed' : 'roll back'})`;
+      case 'analysis':
+        return `${number} analyse green at ${step.greenWeight}% (measurements over ${step.seconds} s; failed: roll back, inconclusive: wait for approval)`;
       default:
-        return `${number} ${describeTrafficSteps([{ ...step, kind: step.kind, bakeSeconds: step.seconds }])[0]}`;
+        return `${number} ${describeTrafficSteps([{ ...step, kind: step.kind, bakeSeconds: step.seconds }])[0]}${step.analysis === 'background' ? ', analysed in the background' : ''}`;
     }
   });
 }

@@ -31,6 +31,8 @@ export interface CheckInput {
   fastTrack: boolean;
   /** An operator approved the approval gate. */
   approved: boolean;
+  /** The step whose wait for approval an operator ended last (the gate, or an inconclusive analysis). */
+  approvedStep?: string;
   /** The step whose bake an operator ended (a plain `promote`); later bakes run as planned. */
   promotedStep?: string;
 }
@@ -42,7 +44,7 @@ export type ProceedReason = 'done' | 'fast-track' | 'promoted' | 'approved' | 'a
  * `await`: the step is not done; the machine parks on a task token for at most `waitSeconds`, resumed early by the
  * events that can end the step (green's task events, the rollback alarms, operator controls), then checks again.
  */
-export type CheckVerdict = { next: 'proceed'; waitSeconds: 0; reason: ProceedReason } | { next: 'await'; waitSeconds: number };
+export type CheckVerdict = { next: 'proceed'; waitSeconds: 0; reason: ProceedReason } | { next: 'await'; waitSeconds: number; waitKind?: 'approval' };
 
 /** Green is stable when every expected task is RUNNING; one green task that stopped abnormally fails it. */
 export function greenTaskFailures(greenTasks: Pick<GreenTask, 'taskArn' | 'lastStatus' | 'stopCode' | 'stoppedReason' | 'containers'>[]): GreenTasksFailedError | undefined {
@@ -118,6 +120,9 @@ export function checkDeployment(input: CheckInput): CheckVerdict {
       if (remaining > 0) return wait;
       if (step.onTimeout === 'proceed') return proceed('approval-timed-out');
       throw new ApprovalTimedOutError(`Nobody approved the deployment within ${step.seconds} s`);
+    case 'analysis':
+      // Its measurements end it (functions/analysis); only a fast track skips it.
+      return input.fastTrack ? proceed('fast-track') : { next: 'await', waitSeconds: Math.max(1, step.checkEverySeconds) };
     default:
       if (remaining <= 0) return proceed('done');
       if (input.fastTrack) return proceed('fast-track');

@@ -1,3 +1,4 @@
+import type { MetricResult } from '../../analysis/domain/verdict.ts';
 import type { ScalingActivity } from '../../scaling/domain/scaling-activity.ts';
 import type { DeployStep } from './deploy-plan.ts';
 import { isEnded, type DeployRequest } from './deployment.ts';
@@ -23,12 +24,23 @@ export interface StatusFacts {
   /** Forward weights of the configured production route; undefined for a service without a deploy configuration. */
   routeWeights?: { targetGroupArn: string; weight: number }[];
   /** The deploy lock's holder, and its deployment (written with the lock) with its recorded steps. */
-  lock?: { deploymentId: string; deployment?: Record<string, unknown>; steps: Record<string, unknown>[] };
+  lock?: { deploymentId: string; deployment?: Record<string, unknown>; steps: Record<string, unknown>[]; measurements?: RecordedMeasurement[] };
   queued?: DeployRequest;
   /** The service's deployments, newest first. */
   recent: Record<string, unknown>[];
   lastScaling?: ScalingActivity;
 }
+
+/** One canary-analysis measurement as history records it (functions/analysis), newest first. */
+export interface RecordedMeasurement {
+  step: string;
+  index: number;
+  measuredAt: string;
+  results: MetricResult[];
+}
+
+/** One metric of one measurement, as status shows it. */
+export type MeasurementRow = MetricResult & { step: string; index: number; measuredAt: string };
 
 export interface LiveTaskSet {
   taskSetArn: string;
@@ -109,6 +121,8 @@ export interface DeployProgress {
   abortRequested: boolean;
   fastTrack: boolean;
   approved: boolean;
+  /** Canary analysis: the newest measurements, oldest first, one row per metric. */
+  analysis?: MeasurementRow[];
 }
 
 /** One deployment as history shows it (`harbormaster deploys`). */
@@ -168,6 +182,9 @@ export function serviceStatus(facts: StatusFacts): ServiceStatus {
   const { target, observedAt } = facts;
   const running = facts.lock?.deployment;
   const deploy = running ? deployProgress(running, facts.lock?.steps ?? [], facts.images, observedAt) : undefined;
+  // Measurements are read newest first; status lists them oldest first, each one's metrics in configured order.
+  const measured = [...(facts.lock?.measurements ?? [])].reverse().flatMap((measurement) => measurement.results.map((result) => ({ ...result, step: measurement.step, index: measurement.index, measuredAt: measurement.measuredAt })));
+  if (deploy && measured.length > 0) deploy.analysis = measured;
   const taskSets = (facts.live?.taskSets ?? []).map((taskSet) => taskSetStatus(taskSet, facts, running));
   const primary = taskSets.find((taskSet) => taskSet.status === 'PRIMARY');
   const lastEnded = facts.recent.find((deployment) => isEnded(deployment['status']));

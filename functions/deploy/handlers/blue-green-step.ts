@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { CheckRequest, DeploymentContext } from '../app/blue-green-workflow.ts';
 import type { DeploymentOutcome, DeployRequest } from '../domain/deployment.ts';
+import type { DeployStep } from '../domain/deploy-plan.ts';
 import { blueGreenWorkflow } from './dependencies.ts';
 
 /** The logic steps of functions/deploy/blue-green-deploy.asl.json; `action` names the step. Errors keep their names for Catch. */
@@ -11,7 +12,7 @@ export type BlueGreenStepEvent =
   | { action: 'prepare'; request: DeployRequest; executionArn: string }
   | ({ action: 'check' } & CheckRequest)
   | { action: 'preTraffic'; deployment: DeploymentContext; greenTaskSetArn: string }
-  | ({ action: 'awaitEvents'; taskToken: string; waitSeconds: number } & CheckRequest)
+  | ({ action: 'awaitEvents'; taskToken: string; waitSeconds: number; waitKind?: DeployStep['kind'] } & CheckRequest)
   | { action: 'rollback'; deployment: DeploymentContext; failure: { Error?: string; Cause?: string } }
   | { action: 'finish'; request: DeployRequest; outcome: DeploymentOutcome; failure?: { Error?: string; Cause?: string } };
 
@@ -29,7 +30,7 @@ async function step(event: BlueGreenStepEvent): Promise<unknown> {
       return workflow.preTraffic(event.deployment, event.greenTaskSetArn).then(() => ({}));
     case 'awaitEvents':
       // The machine ignores this answer (it waits for the token); it tells whether the look resumed the machine itself.
-      return workflow.awaitEvents(event, event.taskToken, event.waitSeconds);
+      return workflow.awaitEvents(event, event.taskToken, event.waitSeconds, event.waitKind);
     case 'rollback':
       return workflow.rollback(event.deployment, event.failure);
     case 'finish':

@@ -12,6 +12,7 @@ import { DeploymentStore } from '../adapters/deployment-store.ts';
 import { StabilityWaiters } from '../adapters/stability-waiters.ts';
 import { TaskTokens } from '../adapters/task-tokens.ts';
 import { readTableNames } from '../../kernel/environment.ts';
+import { AnalysisStore, CloudWatchMetrics, MeasurementStep } from '../../analysis/index.ts';
 
 /** What starts deploys (the lock and queue, and the state machine), built once per container at cold start. */
 export function deployLauncher(env: NodeJS.ProcessEnv = process.env): { deployments: DeploymentStore; launcher: DeployLauncher } {
@@ -27,7 +28,8 @@ export function deployDependencies(env: NodeJS.ProcessEnv = process.env): { conf
 export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGreenWorkflow {
   const tokens = new TaskTokens(sharedSfnClient());
   const waiters = new StabilityWaiters(sharedDocumentClient(), readTableNames(env).state, tokens);
-  return new BlueGreenWorkflow({ ...deployDependencies(env), aws: blueGreenAws(), waiters, tokens });
+  const analysis = new MeasurementStep({ metrics: new CloudWatchMetrics(sharedCloudWatchClient()), store: new AnalysisStore(sharedDocumentClient(), readTableNames(env)) });
+  return new BlueGreenWorkflow({ ...deployDependencies(env), aws: blueGreenAws(), waiters, tokens, analysis });
 }
 
 export function executionReconciler(env: NodeJS.ProcessEnv = process.env): ExecutionReconciler {
@@ -43,7 +45,15 @@ export function deployControls(env: NodeJS.ProcessEnv = process.env): DeployCont
 }
 
 function blueGreenAws(): BlueGreenAws {
-  return new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: new CloudWatchClient({}), lambda: new LambdaClient({}) });
+  return new BlueGreenAws({ ecs: sharedEcsClient(), elb: new ElasticLoadBalancingV2Client({}), cloudwatch: sharedCloudWatchClient(), lambda: new LambdaClient({}) });
+}
+
+let cloudWatchClient: CloudWatchClient | undefined;
+
+/** Alarm states (rollback alarms) and GetMetricData (analysis) share one client per container. */
+function sharedCloudWatchClient(): CloudWatchClient {
+  cloudWatchClient ??= new CloudWatchClient({});
+  return cloudWatchClient;
 }
 
 function deployStateMachineArn(env: NodeJS.ProcessEnv): string {

@@ -324,6 +324,8 @@ describe('harbormaster rollback', () => {
     await push(target, 'build-1');
     await harbormaster('deploy', 'web', '--image', 'build-1', '--wait');
     const undone = await newestDeployment(target);
+    // --wait ends once the outcome is recorded; Finish releases the lock just after, and a rollback before that queues.
+    await eventually('build-1 released the lock', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined);
 
     const [dry] = await dryRuns(target, ['rollback', 'web']);
     assert.equal(dry?.code, 0, dry?.stderr);
@@ -349,7 +351,7 @@ describe('harbormaster rollback', () => {
 
     await push(target, 'build-2');
     await harbormaster('deploy', 'web', '--image', 'build-2');
-    await eventually('the deploy runs', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) !== undefined);
+    await eventually('the deploy of build-2 runs', async () => ![undefined, deployment.deploymentId].includes(await deployments(stack).lockHolder(target.cluster, target.service)));
     const refused = await harbormaster('rollback', 'web');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^Error: Deployment web-[0-9a-f]{16} of web-cluster\/web is running: abort it to roll it back, or roll back once it has ended\n {2}`harbormaster status web` shows/);

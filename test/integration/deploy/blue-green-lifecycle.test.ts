@@ -131,7 +131,9 @@ describe('starting the queued deploy', () => {
     assert.equal((await controls(stack, target).status(target)).queued?.deploymentId, queuedId);
     stack.aws.runtime.faults.failCalls({ service: 'states', operation: 'StartExecution', bodyIncludes: queuedId, code: 'StateMachineDoesNotExist', message: 'State Machine Does Not Exist' });
 
-    await eventually('the first deploy ended', async () => (await deployments(stack).history(target.cluster, target.service)).every((item) => item.status !== 'IN_PROGRESS'), 60_000);
+    // The queued deployment is STARTING between the hand-over of the lock and the refused start: wait for its outcome.
+    await eventually('the refused start is recorded', async () => (await deployments(stack).getDeployment(target.cluster, target.service, queuedId))?.status === 'FAILED', 60_000);
+    await eventually('the lock is released, not stranded on a deploy that never started', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined, 30_000);
     await stack.aws.runtime.idle();
     stack.aws.runtime.faults.clear();
 
@@ -139,7 +141,6 @@ describe('starting the queued deploy', () => {
     assert.equal(queued?.status, 'FAILED');
     assert.match(String(queued?.['reason']), /^DeployStartError: Could not start deployment .* \(StateMachineDoesNotExist: State Machine Does Not Exist\)/);
     assert.deepEqual((await deployOutboxKinds(stack)).sort(), ['deploy-failed', 'deploy-succeeded']);
-    assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined, 'not stranded on a deploy that never started');
     // Finish records the outcome before its execution ends: wait for the execution too.
     await eventually('the first execution ended', async () => (await deployExecutions(target)).every((execution) => execution.status !== 'RUNNING'), 30_000);
     assert.deepEqual((await deployExecutions(target)).map((execution) => execution.status), ['SUCCEEDED'], 'the first deploy itself succeeded');

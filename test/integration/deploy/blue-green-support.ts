@@ -39,7 +39,7 @@ export async function deployOnPush(stack: StackUnderTest, target: BlueGreenServi
 }
 
 /** Polls until the condition holds (state the machine reaches asynchronously). */
-export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
@@ -63,13 +63,13 @@ export async function pushAndWaitForCanary(stack: StackUnderTest, target: BlueGr
  * Waits until the running deployment is parked on its wait in `step` (the wait registered its task token), and
  * returns the deployment's id.
  */
-export async function parkedIn(stack: StackUnderTest, target: BlueGreenService, step: string): Promise<string> {
+export async function parkedIn(stack: StackUnderTest, target: BlueGreenService, step: string, timeoutMs?: number): Promise<string> {
   let deploymentId = '';
   await eventually(`the deploy waits in ${step}`, async () => {
     const running = (await controls(stack, target).status(target)).running;
     deploymentId = running?.deploymentId ?? '';
     return (running?.['wait'] as { step?: string } | null | undefined)?.step === step;
-  });
+  }, timeoutMs);
   return deploymentId;
 }
 
@@ -115,5 +115,6 @@ export async function assertRolledBack(stack: StackUnderTest, target: BlueGreenS
   const steps = await deployments(stack).steps(target.cluster, target.service, deployment?.deploymentId ?? '');
   assert.equal(steps.at(-1)?.['name'], 'rollback');
   assert.deepEqual(await deployOutboxKinds(stack), ['deploy-rolled-back']);
-  assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined, 'the service is free for the next deploy');
+  // The outcome is recorded first, then the lock released, in that order: a caller that waited for the outcome may be early.
+  await eventually('the service is free for the next deploy', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined, 30_000);
 }

@@ -41,7 +41,7 @@ describe('deploy announcements in the outbox', () => {
         alarmNames: [],
         waitSeconds: 60,
         now: new Date(startedAt),
-        announce: deployApprovalRequestedNotification({ ...announced, deploymentId: 'web-a', step: { name: 'approval', seconds: 60 }, greenTaskDefinitionArn: 'td:2', waitingSince: startedAt }),
+        announce: deployApprovalRequestedNotification({ ...announced, deploymentId: 'web-a', step: { name: 'approval', kind: 'approval' }, waitSeconds: 60, greenTaskDefinitionArn: 'td:2', waitingSince: startedAt }),
       });
     }
 
@@ -52,7 +52,7 @@ describe('deploy announcements in the outbox', () => {
     assert.deepEqual(
       (await deployAnnouncements(stack)).map((item) => [item['pk'], item['createdAt']]),
       [
-        ['deploy-approval-requested#web-a', '2026-12-02T06:00:01.000Z'],
+        ['deploy-approval-requested#web-a#approval', '2026-12-02T06:00:01.000Z'],
         ['deploy-started#web-a', '2026-12-02T06:00:01.000Z'],
         ['deploy-step-completed#web-a#01', '2026-12-02T06:00:01.000Z'],
       ],

@@ -85,7 +85,7 @@ async function createStateMachine(definition: object, name = `sm-${++machineCoun
   return out.stateMachineArn;
 }
 
-async function waitForExecution(executionArn: string, timeoutMs = 10_000): Promise<DescribeExecutionCommandOutput> {
+async function waitForExecution(executionArn: string, timeoutMs = 30_000): Promise<DescribeExecutionCommandOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));

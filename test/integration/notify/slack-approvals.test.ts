@@ -76,9 +76,9 @@ describe('approvals from Slack', () => {
     await pushImage(target, 'v1');
     const deploymentId = await parkedIn(stack, target, 'approval');
     const requested = (await deployAnnouncements(stack)).find((item) => item['kind'] === 'deploy-approval-requested');
-    assert.equal(requested?.['pk'], `deploy-approval-requested#${deploymentId}`, 'the gate was announced');
+    assert.equal(requested?.['pk'], `deploy-approval-requested#${deploymentId}#approval`, 'the gate was announced');
     const details = requested?.['details'] as Record<string, unknown>;
-    assert.deepEqual([details['step'], details['actions'], details['onTimeout']], ['approval', ['approve', 'abort', 'fast-track'], 'rollback']);
+    assert.deepEqual([details['step'], details['waitsFor'], details['actions'], details['onTimeout']], ['approval', 'approval-gate', ['approve', 'abort', 'fast-track'], 'rollback']);
     assert.equal(Date.parse(String(details['deadline'])) - Date.parse(String(details['waitingSince'])), 24 * 60 * 60 * 1000);
 
     const answer = await click({ action: 'approve', cluster: target.cluster, service: target.service, deploymentId, userId: APPROVER });
