@@ -8,6 +8,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CliError } from './errors.ts';
 
@@ -32,6 +33,7 @@ export interface StackResources {
   cleanupStateMachineArn: string;
   /** Where the stage's schedules are deployed and what they start (functions/schedules/resources.yml). */
   schedules: { groupName: string; targetArn: string; roleArn: string; deadLetterQueueArn: string };
+  deliveryQueueUrl: string;
 }
 
 const STACK_PREFIX = 'harbormaster-';
@@ -46,6 +48,7 @@ const OUTPUTS = {
   scheduleTarget: 'ScheduledTaskRunStateMachineArn',
   schedulerRole: 'SchedulerRoleArn',
   scheduleDeadLetters: 'ScheduleDeadLetterQueueArn',
+  deliveryQueue: 'DeliveryQueueUrl',
 } as const;
 const LIVE_STACK: StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'IMPORT_COMPLETE'];
 
@@ -92,6 +95,10 @@ export class Session {
   }
   get scheduler(): SchedulerClient {
     return this.client('scheduler', () => new SchedulerClient(this.clientConfig()));
+  }
+  /** The queue URL names AWS's SQS host; the client's endpoint (AWS_ENDPOINT_URL locally) is the one to use. */
+  get sqs(): SQSClient {
+    return this.client('sqs', () => new SQSClient({ ...this.clientConfig(), useQueueUrlAsEndpoint: false }));
   }
   get cloudFormation(): CloudFormationClient {
     return this.client('cloudFormation', () => new CloudFormationClient(this.clientConfig()));
@@ -144,6 +151,7 @@ export class Session {
         roleArn: output(OUTPUTS.schedulerRole),
         deadLetterQueueArn: output(OUTPUTS.scheduleDeadLetters),
       },
+      deliveryQueueUrl: output(OUTPUTS.deliveryQueue),
     };
   }
 

@@ -72,6 +72,8 @@ export async function startLocalAws(options: { stage?: string; port?: number; mo
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
+    // The notifier may speak plain http to loopback (the local Slack and webhook receivers), nowhere else.
+    HARBORMASTER_LOCAL_NETWORK: '1',
   });
   return {
     endpoint: runtime.endpoint,

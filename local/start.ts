@@ -77,6 +77,8 @@ try {
   await Promise.all([deployWithOsls(stage, aws.endpoint), warming]);
   console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s (${milestones.reach('stack deployed').toFixed(1)} s after start)`);
 
+  const { startNotificationReceivers } = await import('./notification-receivers.ts');
+  await startNotificationReceivers(aws);
   const context = sceneContext(aws, stage, await createDemoServices(aws, stage), milestones);
   for (const scene of SCENES) {
     heading(scene.title);

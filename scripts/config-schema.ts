@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { buildProgram, ENVIRONMENT_HELP, type Cli } from '../cli/program.ts';
 import { exitCodes } from '../cli/errors.ts';
 import { readConfigText, stageConfigSchema } from '../functions/config/index.ts';
+import { webhookPayloadJsonSchema } from '../functions/notify/webhook-schema.ts';
 import { renderCliReference } from './docs/cli-reference.ts';
 import { renderConfigurationReference, type JsonSchema } from './docs/configuration-reference.ts';
 import { PROJECT_ROOT } from './serverless-functions.ts';
@@ -24,6 +25,7 @@ const GENERATED_BY = 'npm run schema';
 export const SCHEMA_FILE = join(PROJECT_ROOT, 'schema', 'harbormaster.schema.json');
 export const CONFIGURATION_DOC = join(PROJECT_ROOT, 'docs', 'configuration.md');
 export const CLI_DOC = join(PROJECT_ROOT, 'docs', 'cli.md');
+export const WEBHOOK_SCHEMA_FILE = join(PROJECT_ROOT, 'schema', 'webhook-payload.v1.json');
 
 /** The example at the top of docs/configuration.md; generating the page fails if it is not a valid file. */
 export const EXAMPLE_CONFIG = `# harbormaster.yml of one stage: \`harbormaster validate\`, then \`harbormaster plan\` and \`harbormaster apply\`.
@@ -93,6 +95,7 @@ export function generatedFiles(): Array<{ file: string; content: string }> {
     { file: SCHEMA_FILE, content: generateJsonSchema() },
     { file: CONFIGURATION_DOC, content: generateConfigurationReference() },
     { file: CLI_DOC, content: generateCliReference() },
+    { file: WEBHOOK_SCHEMA_FILE, content: `${JSON.stringify(webhookPayloadJsonSchema(), null, 2)}\n` },
   ];
 }
 

@@ -7,6 +7,7 @@ import { register as deploy } from './deploy.ts';
 import { register as deploys } from './deploys.ts';
 import { register as events } from './events.ts';
 import { register as init } from './init.ts';
+import { register as notifications } from './notifications.ts';
 import { register as plan } from './plan.ts';
 import { register as promote } from './promote.ts';
 import { register as rollback } from './rollback.ts';
@@ -17,4 +18,4 @@ import { register as unlock } from './unlock.ts';
 import { register as validate } from './validate.ts';
 
 /** Every verb, in the order `harbormaster --help` lists them: configuration, then watching, then acting. */
-export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, deploy, approve, promote, abort, rollback, unlock, cleanup, schedules];
+export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, deploy, approve, promote, abort, rollback, unlock, cleanup, schedules, notifications];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cleanupSection } from '../cleanup/config.ts';
 import { deployConfigSchema } from '../deploy/config.ts';
+import { notificationsSection } from '../notify/config.ts';
 import { scalingConfigSchema } from '../scaling/config.ts';
 import { schedulesSection } from '../schedules/config.ts';
 import type { ConfigEntry, ConfigSection } from '../kernel/config-sections.ts';
@@ -46,7 +47,7 @@ const servicesSection: ConfigSection = {
 };
 
 /** Every section, in the order plan lists them; later capabilities add theirs here. */
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection, schedulesSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [servicesSection, cleanupSection, schedulesSection, notificationsSection];
 
 export const stageConfigSchema = z
   .object(Object.fromEntries(CONFIG_SECTIONS.map((section) => [section.key, section.schema])))

@@ -172,7 +172,7 @@ export const deployConfigSchema = z
       .array(z.string().min(1).max(255))
       .max(MAX_NOTIFY_ROUTES, `must name at most ${MAX_NOTIFY_ROUTES} routes`)
       .default([])
-      .meta({ description: 'Notification routes (names the notifier resolves to Slack channels or webhooks); empty: the default route.' }),
+      .meta({ description: 'Channels (names under notifications.channels) that get this service’s deploy announcements, whatever their routes say; empty: the channels whose routes match.' }),
   })
   .strict()
   .superRefine((deploy, context) => {

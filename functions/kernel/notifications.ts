@@ -21,11 +21,14 @@ export type DeployProgressNotificationKind = (typeof DEPLOY_PROGRESS_KINDS)[numb
 /** Canary analysis (functions/analysis/domain/analysis-run.ts): a failed analysis rolls the deploy back; an inconclusive one waits for approval. */
 export type AnalysisNotificationKind = 'analysis-failed' | 'analysis-inconclusive';
 
+/** Notifications (functions/notify): `harbormaster notifications test CHANNEL`. */
+export type NotifyNotificationKind = 'notification-test';
+
 /** An announcement waiting in the outbox; the outbox stream delivers it to Slack and signed webhooks. */
 export interface Notification {
   /** Deterministic, so a redelivered event cannot announce the same thing twice. */
   id: string;
-  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | AnalysisNotificationKind;
+  kind: 'task-failed' | DeployNotificationKind | 'cleanup-completed' | 'cleanup-failed' | ScalingNotificationKind | AnalysisNotificationKind | NotifyNotificationKind;
   subject: string;
   /** Absent for account-wide announcements (revision cleanup). */
   cluster?: string;

@@ -1,5 +1,5 @@
 /**
- * Lambda function URLs on loopback: moto keeps the URL configs (fix 21 gives them the address
+ * Lambda function URLs on loopback: moto keeps the URL configs (fix 22 gives them the address
  * http://127.0.0.1:<runtime port>/_local/function-url/<name>/), and these requests are answered the way the function
  * URL service does: the HTTP request becomes a payload-format-2.0 event, the handler's answer becomes the HTTP response.
  */

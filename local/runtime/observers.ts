@@ -8,6 +8,7 @@ import { UpdateTaskSetCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsEventEmitter } from './emitter.ts';
 import { alarmStateChangeEvent, alarmStateOf, ecrImageDeleteEvent, ecrImagePushEvent, type MetricAlarmLike } from './events.ts';
 import type { TaskLifecycle } from './ecs-tasks.ts';
+import type { EventSources } from './event-sources.ts';
 import type { ServiceReconciler } from './reconcile.ts';
 import { userStopSteps, type EcsTaskLike } from './task-model.ts';
 import { isRecord } from './wire.ts';
@@ -25,6 +26,7 @@ export interface ObserverDeps {
   reconciler: ServiceReconciler;
   cloudwatch: CloudWatchClient;
   ecs: ECSClient;
+  eventSources: EventSources;
 }
 
 type Prepare = (input: Record<string, unknown>) => Record<string, unknown> | undefined;
@@ -78,7 +80,16 @@ function reactions(deps: ObserverDeps): Record<string, Reaction> {
     const service = text(input['service']) ?? text(input['serviceName']);
     if (service) await deps.reconciler.reconcile(text(input['cluster']) ?? 'default', service, input);
   };
+  const streamWrite: Reaction = { after: ({ input }) => deps.eventSources.written(input) };
+  const queueSend: Reaction = { after: ({ input }) => deps.eventSources.sent(input) };
   return {
+    'dynamodb:PutItem': streamWrite,
+    'dynamodb:UpdateItem': streamWrite,
+    'dynamodb:DeleteItem': streamWrite,
+    'dynamodb:TransactWriteItems': streamWrite,
+    'dynamodb:BatchWriteItem': streamWrite,
+    'sqs:SendMessage': queueSend,
+    'sqs:SendMessageBatch': queueSend,
     'ecs:RunTask': {
       after: ({ output }) => deps.lifecycle.started(tasksIn(output['tasks'])),
     },

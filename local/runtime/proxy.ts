@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { evaluateJsonataRequest } from '../moto/jsonata.ts';
 import { AwsEventEmitter } from './emitter.ts';
 import { TaskLifecycle } from './ecs-tasks.ts';
+import { EventSources } from './event-sources.ts';
 import { FaultInjector } from './faults.ts';
 import { functionUrlEvent, functionUrlReply, functionUrlTarget } from './function-urls.ts';
 import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './lambda.ts';
@@ -75,11 +76,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const emitter = new AwsEventEmitter({ upstream: options.upstream, eventBusName: options.eventBusName, tracker });
   const lifecycle = new TaskLifecycle({ ecs: clients.ecs, ecr: clients.ecr, emitter, tracker, faults });
   const reconciler = new ServiceReconciler({ ecs: clients.ecs, ec2: clients.ec2, emitter, lifecycle, faults });
-  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs });
   const invoker = new LambdaInvoker({ tracker, asyncRetryDelayMs: options.asyncRetryDelayMs });
+  const eventSources = new EventSources({ upstream: options.upstream, functions: options.functions, invoker, tracker });
+  const observers = new CallObservers({ emitter, lifecycle, reconciler, cloudwatch: clients.cloudwatch, ecs: clients.ecs, eventSources });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const metrics = new SyntheticMetrics({ ecs: clients.ecs, elb: clients.elb, cloudwatch: clients.cloudwatch, lifecycle });
-  const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, metrics, functions: options.functions };
+  const context: ProxyContext = { upstream, agent, tracker, faults, observers, invoker, metrics, functions: options.functions, eventSources };
 
   const server = http.createServer((req, res) => {
     handle(context, req, res).catch((error: unknown) => failRequest(res, error));
@@ -107,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       faults.clear();
       lifecycle.reset();
       reconciler.reset();
+      eventSources.reset();
     },
     async stop() {
       await tracker.idle(5_000).catch(() => undefined);
@@ -116,6 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       });
       agent.destroy();
       emitter.destroy();
+      eventSources.destroy();
       clients.destroy();
     },
   };
@@ -130,6 +134,7 @@ interface ProxyContext {
   invoker: LambdaInvoker;
   metrics: SyntheticMetrics;
   functions: FunctionResolver;
+  eventSources: EventSources;
 }
 
 async function handle(context: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,6 +147,11 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
   const functionUrl = method === 'OPTIONS' ? undefined : functionUrlTarget(path);
   if (functionUrl) return send(res, await invokeFunctionUrl(context, req, functionUrl));
   const identity = identifyCall(method, path, req.headers);
+  if (changesEventSources(identity, path)) {
+    // The mappings may change with this call (a stack, an event source mapping): read them again after it.
+    context.eventSources.invalidate();
+    res.once('finish', () => context.eventSources.invalidate());
+  }
   const functionName = identity.operation === 'Invoke' ? invokedFunctionName(path) : undefined;
   const handler = functionName ? await context.functions.resolve(functionName) : undefined;
   const needsBody =
@@ -183,6 +193,10 @@ async function invokeFunctionUrl(context: ProxyContext, req: IncomingMessage, ta
 
 function isGetMetricData(identity: CallIdentity, operation: string | undefined): boolean {
   return identity.protocol === 'json' && identity.service === 'monitoring' && operation === 'GetMetricData';
+}
+
+function changesEventSources(identity: CallIdentity, path: string): boolean {
+  return identity.service === 'cloudformation' || (identity.service === 'lambda' && path.includes('/event-source-mappings'));
 }
 
 /** A List call answered one page at a time at AWS's page size, from the whole listing moto returns (paging.ts). */

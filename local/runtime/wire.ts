@@ -24,6 +24,7 @@ const TARGET_PREFIXES: Record<string, string> = {
   DynamoDB_20120810: 'dynamodb',
   Logs_20140328: 'logs',
   AnyScaleFrontendService: 'application-autoscaling',
+  AmazonSQS: 'sqs',
 };
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;

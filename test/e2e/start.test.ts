@@ -52,7 +52,7 @@ describe('npm start', () => {
 
       assert.match(stdout, /Deploying serverless\.yml \(stage e2e\) with osls deploy…\n {2}deployed in \d+\.\d s/);
       assert.match(stdout, /\$ npx harbormaster apply --file examples\/harbormaster\.yml\n/);
-      assert.match(stdout, /Plan: 4 to add, 0 to change, 0 to remove, 0 unchanged\.\n\n✓ services shop added\n✓ services api added\n✓ cleanup settings added\n✓ schedules nightly-report added/);
+      assert.match(stdout, /Plan: 5 to add, 0 to change, 0 to remove, 0 unchanged\.\n\n✓ services shop added\n✓ services api added\n✓ cleanup settings added\n✓ schedules nightly-report added\n✓ notifications settings added/);
       const [, succeeded] = /Deploy +(shop-[0-9a-f]{16}) +\w+ +\(image-push, shop:v2@/.exec(stdout) ?? [];
       const [, rolledBack] = /Deploy +(shop-[0-9a-f]{16}) +\w+ +\(image-push, shop:v3@/.exec(stdout) ?? [];
       assert.ok(succeeded && rolledBack, 'both deploys are watched with status --watch');
@@ -70,9 +70,14 @@ describe('npm start', () => {
       assert.match(stdout, /STOPPED +5 +EssentialContainerExited\n/, 'the crashed task');
       assert.match(stdout, /Rejected ECS Task State Change: detail\.clusterArn must be a non-empty string/);
       assert.match(stdout, /Announced: Task web:1 in cluster demo failed: EssentialContainerExited/);
+      assert.match(stdout, /\$ npx harbormaster notifications channels\nCHANNEL .*\ndeploys +slack-bot +deploy-\* .* ok /, 'the deploys reached Slack');
+      assert.match(stdout, /webhook-signature v1,.*✓ verified by the receiver with the official standardwebhooks verifier/);
+      assert.match(stdout, /\$ npx harbormaster notifications test audit\n✓ test delivery msg_\w+ to audit: delivered\n/);
       assert.match(stdout, /\$ npx harbormaster cleanup plan\n[\s\S]*\nreport +planned +3 +1-3 +1-3 +-\n/, 'the dry run plans');
       assert.match(stdout, /\$ npx harbormaster cleanup run\n[\s\S]*\nreport +cleaned +3 +1-3 +1-3 +-\n/, 'the real run cleans');
-      assert.match(stdout, /ACTIVE revisions: api 1; report 4,5,6; shop 1,2,3; web 1\n/);
+      assert.match(stdout, /✗ deployment shop-[0-9a-f]{16} ended ROLLED_BACK: AnalysisFailedError: Analysis of analysis-traffic-25 failed: error-rate green [\d.]+ % \(success: result <= 0\.01\)/, 'the canary analysis scene rolls the 5xx image back');
+      // Five shop revisions by now (v0 and four deploys): the three newest are kept, the live one (shop:4) among them.
+      assert.match(stdout, /ACTIVE revisions: api 1; report 4,5,6; shop 3,4,5; web 1\n/);
       assert.match(stdout, /Timings: .*stack deployed \d+\.\d s.*first deploy started \d+\.\d s.*first deploy succeeded \d+\.\d s/);
 
       const environment = Object.fromEntries(exportLine.split(' ').map((pair) => pair.split('=') as [string, string]));
@@ -82,7 +87,7 @@ describe('npm start', () => {
       const plan = await secondTerminal(['plan', '--file', 'examples/harbormaster.yml'], environment);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match(plan.stdout, /Plan for stage e2e \(harbormaster-e2e\) from examples\/harbormaster\.yml:/);
-      assert.match(plan.stdout, /Plan: 0 to add, 0 to change, 0 to remove, 4 unchanged\./, 'the second terminal sees what npm start applied');
+      assert.match(plan.stdout, /Plan: 0 to add, 0 to change, 0 to remove, 5 unchanged\./, 'the second terminal sees what npm start applied');
 
       const status = await secondTerminal(['status'], environment);
       assert.equal(status.code, 0, status.stderr);

@@ -8,8 +8,8 @@ import { readServerlessFunctions } from '../../scripts/serverless-functions.ts';
 
 /** What the function bundles are made of (esbuild's metafile), as scripts/build.ts builds them. */
 
-/** EventBridge-triggered functions: they must not pay for loading the schema library on a cold start. */
-const HOT_PATHS = ['ingestTaskState', 'ingestImagePush', 'ingestDeploymentState', 'ingestServiceAction', 'startScaling'];
+/** EventBridge-triggered functions and the notifier (every announcement): they must not pay for loading the schema library on a cold start. */
+const HOT_PATHS = ['ingestTaskState', 'ingestImagePush', 'ingestDeploymentState', 'ingestServiceAction', 'startScaling', 'notifyOutbox', 'deliverNotification'];
 
 let contents: Map<string, BundleContents>;
 

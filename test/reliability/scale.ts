@@ -27,7 +27,7 @@ export const SIZES: Record<ReliabilityScale, ScenarioSizes> = {
   reduced: {
     taskEvents: { tasks: 100, duplicates: 100, lanes: 4, ingestTimeoutMs: 120_000 },
     pushBurst: { pushes: 20, withinMs: 2000, settleTimeoutMs: 120_000 },
-    stoppedByHand: { reconcileTimeoutMs: 20_000 },
+    stoppedByHand: { reconcileTimeoutMs: 60_000 },
     ecsThrottling: { ratio: 0.7, strategy: 'all-at-once', deployTimeoutMs: 300_000 },
     crashingGreen: { greenTasks: 2 },
     // Paging only shows above 100 tasks (ListTasks answers at most 100 ARNs), so no smaller size proves anything.

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseCleanupConfig, type CleanupConfig } from '../../cleanup/config.ts';
+import { NOTIFICATIONS_CONFIG_KEY, parseNotificationsConfig, type NotificationsConfig } from '../../notify/config.ts';
 import { parseServiceConfig, type ServiceConfig } from '../service-config.ts';
 import { lookupItemsOf, lookupKeyId, type LookupKey } from '../lookup-items.ts';
 import { StateStoreError } from '../../kernel/store/errors.ts';
@@ -112,6 +113,20 @@ export class ConfigStore {
   /** Validates and stores the cleanup settings, with the same optimistic revision check as service configurations. */
   async putCleanupConfig(input: unknown, expectedRevision: number, now = new Date()): Promise<StoredConfig<CleanupConfig>> {
     return this.putVersioned(CLEANUP_SK, 'cleanup-config', parseCleanupConfig(input), 'revision cleanup', expectedRevision, now);
+  }
+
+  /** The notifications section (docs/decisions/0015), one item the notifier reads per batch. */
+  async getNotificationsConfig(): Promise<StoredConfig<NotificationsConfig> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: NOTIFICATIONS_CONFIG_KEY, ConsistentRead: true }));
+    return Item === undefined ? undefined : toStored(Item, parseNotificationsConfig);
+  }
+
+  async putNotificationsConfig(input: unknown, expectedRevision: number, now = new Date()): Promise<StoredConfig<NotificationsConfig>> {
+    return this.putVersioned(NOTIFICATIONS_CONFIG_KEY.sk, 'notifications-config', parseNotificationsConfig(input), 'notifications', expectedRevision, now);
+  }
+
+  async deleteNotificationsConfig(expectedRevision: number): Promise<void> {
+    await this.deleteVersioned(NOTIFICATIONS_CONFIG_KEY.sk, 'notifications', expectedRevision);
   }
 
   /** The lookup keys the configuration stored at `revision` wrote; a conflict if it is not the stored revision. */

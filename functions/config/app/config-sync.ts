@@ -78,7 +78,7 @@ export class ConfigSync {
   }
 }
 
-/** The stores of the sections the configuration capability keeps itself: services and revision cleanup. */
+/** The stores of the sections the configuration capability keeps itself: services, revision cleanup, notifications. */
 export function configStores(configs: ConfigStore): Map<string, SectionStore> {
   return new Map<string, SectionStore>([
     [
@@ -102,6 +102,17 @@ export function configStores(configs: ConfigStore): Map<string, SectionStore> {
         },
         put: async (change) => void (await configs.putCleanupConfig(change.value, change.revision)),
         remove: async (change) => configs.deleteCleanupConfig(change.revision),
+      },
+    ],
+    [
+      'notifications',
+      {
+        read: async () => {
+          const stored = await configs.getNotificationsConfig();
+          return stored ? [{ id: 'settings', label: 'settings', value: stored.config, revision: stored.revision }] : [];
+        },
+        put: async (change) => void (await configs.putNotificationsConfig(change.value, change.revision)),
+        remove: async (change) => configs.deleteNotificationsConfig(change.revision),
       },
     ],
   ]);

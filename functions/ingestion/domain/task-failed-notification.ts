@@ -18,6 +18,9 @@ export function taskFailedNotification(task: TaskState): Notification | undefine
       reason,
       stoppedAt: task.stoppedAt ?? task.updatedAt,
       startedBy: task.startedBy ?? null,
+      // What the notifier's card shows beside the reason.
+      stopCode: task.stopCode ?? null,
+      exitCodes: Object.fromEntries(task.containers.flatMap((container) => (container.exitCode === undefined ? [] : [[container.name, container.exitCode]]))),
     },
     createdAt: task.updatedAt,
   };

@@ -1,4 +1,4 @@
-"""Fix 21: AWS::Lambda::Url in CloudFormation, at an address the local runtime serves.
+"""Fix 22: AWS::Lambda::Url in CloudFormation, at an address the local runtime serves.
 
 moto 5.2.1 implements the function URL API (CreateFunctionUrlConfig …) but not the CloudFormation resource: a stack's
 AWS::Lambda::Url is skipped, and its FunctionUrl attribute (a stack output) has no value. Its URLs are
@@ -24,17 +24,17 @@ def local_function_url(function_name: str) -> str:
     return f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}{LOCAL_PATH}/{function_name}/"
 
 
-def fix_21_lambda_function_url() -> None:
+def fix_22_lambda_function_url() -> None:
     from moto.awslambda import models as lambda_models
     from moto.cloudformation import parsing
     from moto.core.common_models import CloudFormationModel
 
     if "AWS::Lambda::Url" in parsing.get_model_map():
-        skipped(21, "moto already supports AWS::Lambda::Url in CloudFormation")
+        skipped(22, "moto already supports AWS::Lambda::Url in CloudFormation")
         return
     config_init = lambda_models.FunctionUrlConfig.__init__
     if "lambda-url" not in source_of(config_init):
-        skipped(21, "FunctionUrlConfig changed shape; not patching")
+        skipped(22, "FunctionUrlConfig changed shape; not patching")
         return
 
     @functools.wraps(config_init)
@@ -96,6 +96,6 @@ def fix_21_lambda_function_url() -> None:
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
     if "AWS::Lambda::Url" not in parsing.get_model_map():
-        skipped(21, "the AWS::Lambda::Url model did not register")
+        skipped(22, "the AWS::Lambda::Url model did not register")
         return
-    applied(21, f"AWS::Lambda::Url creates the URL config; function URLs are served by the local runtime at {LOCAL_PATH}/<name>/")
+    applied(22, f"AWS::Lambda::Url creates the URL config; function URLs are served by the local runtime at {LOCAL_PATH}/<name>/")

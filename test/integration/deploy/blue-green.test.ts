@@ -51,11 +51,11 @@ describe('blue/green deploy on image push', () => {
     assert.equal(outbox.length, announced.length, 'only deploy announcements');
     const id = deployment.deploymentId;
     assert.deepEqual(announced, [
-      [`deploy-started#${id}`, ['#deploys']],
-      [`deploy-step-completed#${id}#01`, ['#deploys']],
-      [`deploy-step-completed#${id}#02`, ['#deploys']],
-      [`deploy-step-completed#${id}#03`, ['#deploys']],
-      [`deploy-succeeded#${id}`, ['#deploys']],
+      [`deploy-started#${id}`, ['deploys']],
+      [`deploy-step-completed#${id}#01`, ['deploys']],
+      [`deploy-step-completed#${id}#02`, ['deploys']],
+      [`deploy-step-completed#${id}#03`, ['deploys']],
+      [`deploy-succeeded#${id}`, ['deploys']],
     ]);
     const stepDetails = (await deployAnnouncements(stack)).filter((item) => item['kind'] === 'deploy-step-completed').map((item) => item['details'] as Record<string, unknown>);
     assert.deepEqual(

@@ -5,7 +5,7 @@ import { functionUrlEvent, functionUrlReply, functionUrlTarget } from '../../../
 /** Function URLs on loopback answer as the Lambda function URL service does (payload format 2.0). */
 
 describe('local function URLs', () => {
-  it('address a function by the path moto fix 21 gives its URL', () => {
+  it('address a function by the path moto fix 22 gives its URL', () => {
     assert.deepEqual(functionUrlTarget('/_local/function-url/harbormaster-local-slackInteractions/'), { functionName: 'harbormaster-local-slackInteractions', rawPath: '/', rawQueryString: '' });
     assert.deepEqual(functionUrlTarget('/_local/function-url/fn/a/b?x=1'), { functionName: 'fn', rawPath: '/a/b', rawQueryString: 'x=1' });
     assert.equal(functionUrlTarget('/2015-03-31/functions/fn/invocations'), undefined);

@@ -27,6 +27,8 @@ describe('taskFailedNotification', () => {
       'A task of service web in cluster prod failed: EssentialContainerExited: Essential container in task exited; container web exited with code 1',
     );
     assert.equal(notification?.details['stoppedAt'], '2026-11-20T10:05:00.000Z');
+    assert.equal(notification?.details['stopCode'], 'EssentialContainerExited');
+    assert.deepEqual(notification?.details['exitCodes'], { web: 1 });
   });
 
   it('names the task definition of a standalone task', () => {
