@@ -55,10 +55,10 @@ export function deployStepCompletedNotification(
     {
       step: step.name,
       kind: step.kind,
-      greenWeight: step.greenWeight,
-      blueWeight: step.blueWeight,
-      position: deployment.position,
+      // The notifier's card reads `stepIndex` (from 0) with `stepCount`, and `weights`.
+      stepIndex: deployment.position - 1,
       stepCount: deployment.stepCount,
+      weights: { blue: step.blueWeight, green: step.greenWeight },
       note: deployment.note ?? null,
       approvedBy: deployment.approvedBy ?? null,
     },

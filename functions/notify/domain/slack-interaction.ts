@@ -29,8 +29,11 @@ export interface ApprovalClick extends ApprovalButtonValue {
   userName?: string;
   teamId?: string;
   responseUrl: string;
-  /** The card as it was clicked (absent on an ephemeral message): kept when answering, its buttons removed. */
-  messageBlocks?: JsonObject[];
+  /**
+   * The card as it was clicked (absent on an ephemeral message), kept when answering with its buttons removed: the
+   * message's blocks, and its attachments (the notifier puts its card in one, for the severity colour).
+   */
+  message?: { blocks: JsonObject[]; attachments: JsonObject[] };
 }
 
 /**
@@ -63,7 +66,8 @@ export function readApprovalClick(body: string): ApprovalClick {
   const team = isObject(payload['team']) ? readOptionalString(payload['team'], 'id', 'payload.team') : undefined;
   const userName = readOptionalString(user, 'username', 'payload.user') ?? readOptionalString(user, 'name', 'payload.user');
   const message = payload['message'];
-  const blocks = isObject(message) && Array.isArray(message['blocks']) ? message['blocks'].filter(isObject) : undefined;
+  const objects = (value: unknown) => (Array.isArray(value) ? value.filter(isObject) : []);
+  const card = isObject(message) ? { blocks: objects(message['blocks']), attachments: objects(message['attachments']) } : undefined;
   return {
     action,
     ...value,
@@ -71,7 +75,7 @@ export function readApprovalClick(body: string): ApprovalClick {
     ...(userName ? { userName } : {}),
     ...(team ? { teamId: team } : {}),
     responseUrl,
-    ...(blocks ? { messageBlocks: blocks } : {}),
+    ...(card ? { message: card } : {}),
   };
 }
 
@@ -120,6 +124,7 @@ export interface SlackResponse {
   replace_original: boolean;
   response_type?: 'ephemeral' | 'in_channel';
   blocks?: JsonObject[];
+  attachments?: JsonObject[];
 }
 
 const DECIDED = { approve: { verb: 'Approved', emoji: ':white_check_mark:' }, abort: { verb: 'Aborted', emoji: ':octagonal_sign:' }, 'fast-track': { verb: 'Fast-tracked', emoji: ':fast_forward:' } } as const;
@@ -130,11 +135,19 @@ const DECIDED = { approve: { verb: 'Approved', emoji: ':white_check_mark:' }, ab
  */
 export function decidedCard(click: ApprovalClick, decision: { by: string; at: string; outcome: string }): SlackResponse {
   const { verb, emoji } = DECIDED[click.action];
-  const line = `${emoji} *${verb}* by ${decision.by} at ${displayTime(decision.at)}: ${decision.outcome}`;
-  const kept = (click.messageBlocks ?? []).filter((block) => block['block_id'] !== APPROVAL_BLOCK_ID);
-  const fallback = `${click.cluster}/${click.service} deployment ${click.deploymentId}: ${verb.toLowerCase()} by ${decision.by} at ${displayTime(decision.at)}`;
-  const base = kept.length > 0 ? kept : [{ type: 'section', text: { type: 'mrkdwn', text: `*${click.cluster}/${click.service}* deployment \`${click.deploymentId}\`` } }];
-  return { replace_original: true, text: fallback, blocks: [...base, { type: 'context', elements: [{ type: 'mrkdwn', text: line }] }] };
+  const line = { type: 'context', elements: [{ type: 'mrkdwn', text: `${emoji} *${verb}* by ${decision.by} at ${displayTime(decision.at)}: ${decision.outcome}` }] };
+  const text = `${click.cluster}/${click.service} deployment ${click.deploymentId}: ${verb.toLowerCase()} by ${decision.by} at ${displayTime(decision.at)}`;
+  const withoutButtons = (blocks: unknown) => (Array.isArray(blocks) ? blocks.filter((block) => isObject(block) && block['block_id'] !== APPROVAL_BLOCK_ID) : []);
+  const attachments = click.message?.attachments ?? [];
+  // The line goes where the buttons were: into the attachment that held them, else after the message's blocks.
+  const holder = attachments.findIndex((attachment) => Array.isArray(attachment['blocks']) && attachment['blocks'].some((block) => isObject(block) && block['block_id'] === APPROVAL_BLOCK_ID));
+  const blocks = withoutButtons(click.message?.blocks);
+  if (holder >= 0) {
+    const kept = attachments.map((attachment, index) => ({ ...attachment, blocks: [...withoutButtons(attachment['blocks']), ...(index === holder ? [line] : [])] }));
+    return { replace_original: true, text, ...(blocks.length > 0 ? { blocks } : {}), attachments: kept };
+  }
+  const base = blocks.length > 0 ? blocks : [{ type: 'section', text: { type: 'mrkdwn', text: `*${click.cluster}/${click.service}* deployment \`${click.deploymentId}\`` } }];
+  return { replace_original: true, text, blocks: [...base, line], ...(attachments.length > 0 ? { attachments } : {}) };
 }
 
 /** A note only the clicker sees; the card stays as it is. */

@@ -11,6 +11,7 @@ import { deployControls } from '../../deploy/index.ts';
 import { InteractionRecords } from '../adapters/interaction-records.ts';
 import { postSlackResponse } from '../adapters/slack-responses.ts';
 import { isDecision, SlackApprovals } from '../app/slack-approvals.ts';
+import { localMode } from './dependencies.ts';
 
 /**
  * The Slack app's interactivity request URL (a Lambda function URL, AuthType NONE: Slack's signature is the
@@ -20,6 +21,7 @@ import { isDecision, SlackApprovals } from '../app/slack-approvals.ts';
 
 /** Slack wants an answer within 3 s; the response URL post gets what the decision left of it, at most this much. */
 const RESPONSE_POST_TIMEOUT_MS = 1_500;
+const SLACK_RESPONSE_URLS = 'https://hooks.slack.com/';
 /** The signing secret is cached this long (Powertools parameters); a rotated secret takes effect within it. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
@@ -45,7 +47,8 @@ const approvals = new SlackApprovals({
     logger[isDecision(record.outcome) ? 'info' : 'warn']('Slack interaction', { ...record });
     await records.record(record);
   },
-  responseUrlPrefixes: requireSetting(process.env, 'SLACK_RESPONSE_URL_PREFIXES').split(',').map((prefix) => prefix.trim()).filter(Boolean),
+  // Slack's response URLs; on the local AWS also the receivers on loopback (the notifier's local mode).
+  responseUrlPrefixes: localMode(process.env) ? [SLACK_RESPONSE_URLS, 'http://127.0.0.1:'] : [SLACK_RESPONSE_URLS],
 });
 
 async function interaction(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {

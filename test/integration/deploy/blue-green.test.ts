@@ -59,8 +59,8 @@ describe('blue/green deploy on image push', () => {
     ]);
     const stepDetails = (await deployAnnouncements(stack)).filter((item) => item['kind'] === 'deploy-step-completed').map((item) => item['details'] as Record<string, unknown>);
     assert.deepEqual(
-      stepDetails.map(({ step, greenWeight, blueWeight, position, stepCount }) => [step, greenWeight, blueWeight, position, stepCount]),
-      [['green-stable', 0, 100, 1, 3], ['traffic-100', 100, 0, 2, 3], ['promote', 100, 0, 3, 3]],
+      stepDetails.map(({ step, weights, stepIndex, stepCount }) => [step, weights, stepIndex, stepCount]),
+      [['green-stable', { blue: 100, green: 0 }, 0, 3], ['traffic-100', { blue: 0, green: 100 }, 1, 3], ['promote', { blue: 0, green: 100 }, 2, 3]],
     );
   });
 

@@ -92,10 +92,11 @@ describe('approvals from Slack', () => {
     const approvalDone = (await deployAnnouncements(stack)).find((item) => item['kind'] === 'deploy-step-completed' && (item['details'] as Record<string, unknown>)['step'] === 'approval');
     assert.equal((approvalDone?.['details'] as Record<string, unknown>)['approvedBy'], `slack:${APPROVER}`);
     assert.equal(received.length, 1);
-    const card = received[0]?.message as { replace_original: boolean; blocks: Array<Record<string, unknown>> };
+    const card = received[0]?.message as { replace_original: boolean; attachments: Array<{ blocks: Array<Record<string, unknown>> }> };
     assert.equal(card.replace_original, true);
-    assert.ok(!card.blocks.some((block) => block['block_id'] === 'harbormaster-approval'), 'the buttons are gone');
-    assert.match(JSON.stringify(card.blocks.at(-1)), new RegExp(`Approved\\* by <@${APPROVER}> at `));
+    const blocks = card.attachments[0]?.blocks ?? [];
+    assert.ok(!blocks.some((block) => block['block_id'] === 'harbormaster-approval'), 'the buttons are gone');
+    assert.match(JSON.stringify(blocks.at(-1)), new RegExp(`Approved\\* by <@${APPROVER}> at `));
     assert.equal((await counter('approved'))?.['count'], 1);
 
     // A second click after the deploy moved on changes nothing and says so, to the clicker only.
@@ -122,7 +123,7 @@ describe('approvals from Slack', () => {
 
     await assertRolledBack(stack, target, /DeploymentAbortedError: An operator aborted the deployment/);
     assert.equal((await deployments(stack).getDeployment(target.cluster, target.service, deploymentId))?.['abortRequestedBy'], `slack:${APPROVER}`);
-    assert.match(JSON.stringify(received[0]?.message['blocks']), /Aborted\* by <@U012AB3CD>/);
+    assert.match(JSON.stringify(received[0]?.message['attachments']), /Aborted\* by <@U012AB3CD>/);
   });
 
   it('refuses a bad signature, a stale timestamp and a user who is not an approver: the deploy still waits, each refusal recorded', async () => {

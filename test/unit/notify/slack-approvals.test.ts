@@ -53,8 +53,9 @@ describe('approvals from Slack', () => {
       assert.deepEqual(calls, [call]);
       assert.equal(posted.length, 1);
       assert.equal(posted[0]?.replace_original, true);
-      assert.match(JSON.stringify(posted[0]?.blocks?.at(-1)), new RegExp(`by <@${APPROVER}> at 2026-12-02 06:40:00Z`));
-      assert.ok(!JSON.stringify(posted[0]?.blocks).includes('harbormaster-approval'), 'the buttons are gone');
+      const blocks = posted[0]?.attachments?.[0]?.['blocks'] as unknown[];
+      assert.match(JSON.stringify(blocks.at(-1)), new RegExp(`by <@${APPROVER}> at 2026-12-02 06:40:00Z`));
+      assert.ok(!JSON.stringify(posted[0]).includes('harbormaster-approval'), 'the buttons are gone');
       assert.deepEqual(records.map((record) => [record.outcome, record.userId, record.deployment]), [[outcome, APPROVER, 'prod/web/web-5257344a9229f9b5']]);
     });
   }

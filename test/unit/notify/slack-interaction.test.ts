@@ -14,7 +14,7 @@ describe('reading a click on an approval card', () => {
         { action, ...target, userId: 'U012AB3CD', userName: 'primary-owner', teamId: 'T111' },
       );
       assert.equal(click.responseUrl, BLOCK_ACTIONS_SAMPLE.response_url);
-      assert.equal(click.messageBlocks?.length, 2);
+      assert.equal(click.message?.attachments.length, 1, 'the notifier’s card, in its attachment');
     });
   }
 
@@ -59,16 +59,26 @@ describe('who may decide', () => {
 });
 
 describe('the card after a decision', () => {
-  it('keeps the card, drops its buttons, and says who decided, when and what happens now', () => {
+  it('keeps the card, drops its buttons, and says who decided, when and what happens now, where the buttons were', () => {
     const click = readApprovalClick(interactionBody(approvalClickPayload({ action: 'approve', ...target })));
     const card = decidedCard(click, { by: requesterMention('slack:U012AB3CD'), at: '2026-12-02T06:40:00.123Z', outcome: 'it goes on to move production traffic to green' });
     assert.equal(card.replace_original, true);
-    assert.deepEqual(card.blocks?.map((block) => block['block_id'] ?? block['type']), ['summary', 'context']);
-    assert.deepEqual(card.blocks?.at(-1), {
+    const [attachment] = card.attachments ?? [];
+    assert.equal(attachment?.['color'], (click.message?.attachments[0] as Record<string, unknown>)['color'], 'the severity colour stays');
+    const blocks = attachment?.['blocks'] as Array<Record<string, unknown>>;
+    assert.ok(!blocks.some((block) => block['block_id'] === 'harbormaster-approval'), 'the buttons are gone');
+    assert.deepEqual(blocks.at(-1), {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: ':white_check_mark: *Approved* by <@U012AB3CD> at 2026-12-02 06:40:00Z: it goes on to move production traffic to green' }],
     });
     assert.equal(card.text, 'prod/web deployment web-5257344a9229f9b5: approved by <@U012AB3CD> at 2026-12-02 06:40:00Z');
+  });
+
+  it('answers a card without blocks (an ephemeral message) with the deployment and the decision', () => {
+    const payload = { ...approvalClickPayload({ action: 'abort', ...target }), message: undefined };
+    const card = decidedCard(readApprovalClick(interactionBody(payload)), { by: '<@U1>', at: '2026-12-02T06:40:00Z', outcome: 'it rolls back now' });
+    assert.deepEqual(card.blocks?.map((block) => block['type']), ['section', 'context']);
+    assert.equal(card.attachments, undefined);
   });
 
   it('names an approval made from the CLI as such', () => assert.equal(requesterMention(undefined), 'an operator (CLI)'));

@@ -28,7 +28,7 @@ describe('deploy progress announcements', () => {
       {
         id: 'deploy-step-completed#web-a#03',
         subject: 'prod/web web@sha256:1: step 3/5 traffic-50 done (green 50 %, blue 50 %)',
-        details: { deploymentId: 'web-a', image: 'web@sha256:1', step: 'traffic-50', kind: 'shift', greenWeight: 50, blueWeight: 50, position: 3, stepCount: 5, note: null, approvedBy: null, routes: ['#deploys'] },
+        details: { deploymentId: 'web-a', image: 'web@sha256:1', step: 'traffic-50', kind: 'shift', stepIndex: 2, stepCount: 5, weights: { blue: 50, green: 50 }, note: null, approvedBy: null, routes: ['#deploys'] },
       },
     ],
     [
@@ -37,7 +37,7 @@ describe('deploy progress announcements', () => {
       {
         id: 'deploy-step-completed#web-a#02',
         subject: 'prod/web web@sha256:1: step 2/4 approval done (green 0 %, blue 100 %)',
-        details: { deploymentId: 'web-a', image: 'web@sha256:1', step: 'approval', kind: 'approval', greenWeight: 0, blueWeight: 100, position: 2, stepCount: 4, note: null, approvedBy: 'slack:U1', routes: ['#deploys'] },
+        details: { deploymentId: 'web-a', image: 'web@sha256:1', step: 'approval', kind: 'approval', stepIndex: 1, stepCount: 4, weights: { blue: 100, green: 0 }, note: null, approvedBy: 'slack:U1', routes: ['#deploys'] },
       },
     ],
     [
