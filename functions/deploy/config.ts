@@ -21,6 +21,7 @@ const MAX_ROLLBACK_ALARMS = 20;
 const MAX_BAKE_CHECK_MINUTES = 24 * 60;
 const MAX_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
 const MAX_NOTIFY_ROUTES = 20;
+const MAX_SLACK_APPROVERS = 100;
 /** Each measurement costs 3 state transitions and ~9 history events (docs/decisions/0013); 25,000 events are allowed. */
 const MAX_MEASUREMENTS_PER_DEPLOY = 500;
 
@@ -155,6 +156,18 @@ export const deployConfigSchema = z
       .default(24 * 60)
       .meta({ description: 'How long the approval gate waits, in minutes; the service stays locked meanwhile, so the wait is bounded.' }),
     approvalTimeoutAction: z.enum(['rollback', 'proceed']).default('rollback').meta({ description: 'What an approval timeout does: roll the deploy back, or proceed as if approved.' }),
+    approvers: z
+      .optional(
+        z
+          .object({
+            slackUsers: z
+              .array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id (U… or W…, as shown in a Slack profile under “Copy member ID”)'))
+              .max(MAX_SLACK_APPROVERS, `must name at most ${MAX_SLACK_APPROVERS} users`)
+              .meta({ description: 'Slack user ids who may approve, abort or fast-track this service’s deploys from an approval card (docs/readme/slack-approvals.md).' }),
+          })
+          .strict(),
+      )
+      .meta({ description: 'Who may decide at the approval gate from outside the CLI; without it, nobody can from Slack.' }),
     notify: z
       .array(z.string().min(1).max(255))
       .max(MAX_NOTIFY_ROUTES, `must name at most ${MAX_NOTIFY_ROUTES} routes`)

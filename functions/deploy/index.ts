@@ -2,9 +2,9 @@
 export { deploymentIdFor, pinnedImageUri, servicesTrackingPush } from './domain/deploy-trigger.ts';
 export { StabilityWaiters } from './adapters/stability-waiters.ts';
 export { TaskTokens } from './adapters/task-tokens.ts';
-export { deployDependencies, deployLauncher } from './handlers/dependencies.ts';
+export { deployControls, deployDependencies, deployLauncher } from './handlers/dependencies.ts';
 export { operatorDeployControls, type OperatorClients } from './app/operator-controls.ts';
-export { DeployControls, DeployControlError, type AbortAnswer, type ControlAnswer, type DeployPreview, type PromoteAnswer, type RollbackAnswer, type UnlockAnswer } from './app/controls.ts';
+export { DeployControls, DeployControlError, type AbortAnswer, type ApproveAnswer, type ControlAnswer, type DeployPreview, type PromoteAnswer, type RollbackAnswer, type UnlockAnswer } from './app/controls.ts';
 export { EcrImages, ImageResolutionError, type ResolvedImage } from './adapters/ecr-images.ts';
 export type { DeploymentStore, StoredDeployment } from './adapters/deployment-store.ts';
 /** What `harbormaster status` and `harbormaster deploys` show of a service. */

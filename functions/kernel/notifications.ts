@@ -2,7 +2,21 @@
 export type ScalingNotificationKind = 'scale-activity' | 'scale-failed' | 'scaling-limit-reached';
 
 /** Blue/green deploys (functions/deploy/domain/deployment.ts): each outcome, and a green task set that could not be removed. */
-export type DeployNotificationKind = 'deploy-succeeded' | 'deploy-rolled-back' | 'deploy-failed' | 'deploy-stopped' | 'deploy-timed-out' | 'deploy-cleanup-failed';
+export type DeployNotificationKind =
+  | 'deploy-succeeded'
+  | 'deploy-rolled-back'
+  | 'deploy-failed'
+  | 'deploy-stopped'
+  | 'deploy-timed-out'
+  | 'deploy-cleanup-failed'
+  | DeployProgressNotificationKind;
+
+/**
+ * A deploy's progress (functions/deploy/domain/deploy-announcements.ts, docs/decisions/0016): its execution began, a
+ * planned step ended, it waits at the approval gate, or a newer request replaced it before it deployed.
+ */
+export const DEPLOY_PROGRESS_KINDS = ['deploy-started', 'deploy-step-completed', 'deploy-approval-requested', 'deploy-superseded'] as const;
+export type DeployProgressNotificationKind = (typeof DEPLOY_PROGRESS_KINDS)[number];
 
 /** Canary analysis (functions/analysis/domain/analysis-run.ts): a failed analysis rolls the deploy back; an inconclusive one waits for approval. */
 export type AnalysisNotificationKind = 'analysis-failed' | 'analysis-inconclusive';

@@ -11,6 +11,7 @@ import { AwsEventEmitter } from './emitter.ts';
 import { TaskLifecycle } from './ecs-tasks.ts';
 import { EventSources } from './event-sources.ts';
 import { FaultInjector } from './faults.ts';
+import { functionUrlEvent, functionUrlReply, functionUrlTarget } from './function-urls.ts';
 import { LambdaInvoker, type FunctionResolver, type InvocationRecord } from './lambda.ts';
 import { CallObservers } from './observers.ts';
 import { answerPage, joinUpstreamPages, pagedListing, readPageRequest, type PagedListing } from './paging.ts';
@@ -161,6 +162,8 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
     const reply = await evaluateJsonataRequest((await readBody(req)).toString('utf8'));
     return send(res, { status: reply.status, headers: { 'content-type': 'application/json' }, body: reply.body });
   }
+  const functionUrl = method === 'OPTIONS' ? undefined : functionUrlTarget(path);
+  if (functionUrl) return send(res, await invokeFunctionUrl(context, req, functionUrl));
   const identity = identifyCall(method, path, req.headers);
   if (changesEventSources(identity, path)) {
     // The mappings may change with this call (a stack, an event source mapping): read them again after it.
@@ -196,6 +199,14 @@ async function handle(context: ProxyContext, req: IncomingMessage, res: ServerRe
   if (listing) return send(res, await pagedExchange(context, req, identity, listing, input));
   const reply = await exchange(context, req, body);
   send(res, reply);
+}
+
+/** A request to a function URL, answered by the function's handler (function-urls.ts); 404 for a function not deployed. */
+async function invokeFunctionUrl(context: ProxyContext, req: IncomingMessage, target: { functionName: string; rawPath: string; rawQueryString: string }): Promise<HttpReply> {
+  const handler = await context.functions.resolve(target.functionName);
+  if (!handler) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: `No function URL for ${target.functionName}` }) };
+  const event = functionUrlEvent({ method: req.method ?? 'GET', headers: req.headers, body: await readBody(req), ...target, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' });
+  return functionUrlReply(await context.invoker.invoke(target.functionName, handler, 'RequestResponse', Buffer.from(JSON.stringify(event))));
 }
 
 function isGetMetricData(identity: CallIdentity, operation: string | undefined): boolean {

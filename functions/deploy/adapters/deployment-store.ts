@@ -1,8 +1,9 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableNames } from '../../kernel/environment.ts';
 import { DEPLOYMENT_OUTCOMES, deployOrderKey, deployRequestOf, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
+import { deploySupersededNotification } from '../domain/deploy-announcements.ts';
 import type { Notification } from '../../kernel/notifications.ts';
 import { expiresAt, notificationItem, serviceKey } from '../../kernel/store/state-items.ts';
 import { queryIndexItems } from '../../kernel/store/index-query.ts';
@@ -46,7 +47,8 @@ export class DeploymentStore {
   /**
    * Takes the service's lock for this request (the caller then starts the execution), or queues it behind the running
    * deployment. `restart`: the request was accepted before but its execution may not have started (a retried Lambda).
-   * `superseded`: a newer request runs, waits or already ran (deployRequestIsNewer), so this one never deploys.
+   * `superseded`: a newer request runs, waits or already ran (deployRequestIsNewer), so this one never deploys. A
+   * queued request replaced by a newer one, and a request superseded on arrival, are announced (`deploy-superseded`).
    */
   async requestDeploy(request: DeployRequest): Promise<DeployRequestOutcome> {
     const owner = serviceKey(request.cluster, request.service);
@@ -70,8 +72,11 @@ export class DeploymentStore {
         const existing = deploymentReason.Item ? unmarshall(deploymentReason.Item) : undefined;
         return existing?.['status'] === 'STARTING' ? 'restart' : 'duplicate';
       }
-      if (newestReason?.Code === 'ConditionalCheckFailed') return 'superseded';
+      if (newestReason?.Code === 'ConditionalCheckFailed') return this.supersededOnArrival(request, newestReason.Item);
       if (lockReason?.Code !== 'ConditionalCheckFailed') continue;
+      // The request this one would replace in the slot is announced in the same transaction that replaces it.
+      const slot = await this.get(owner, QUEUED_SK);
+      const replaced = slot && slot['deploymentId'] !== request.deploymentId && String(slot['orderKey']) < orderKey ? deployRequestOf(slot) : undefined;
       const queued = await this.transact([
         {
           ConditionCheck: {
@@ -86,23 +91,33 @@ export class DeploymentStore {
           Put: {
             TableName: this.tables.state,
             Item: { pk: owner, sk: QUEUED_SK, kind: 'deploy-queued', ...request, orderKey },
-            ConditionExpression: 'attribute_not_exists(pk) OR (deploymentId <> :id AND orderKey < :orderKey)',
-            ExpressionAttributeValues: { ':id': request.deploymentId, ':orderKey': orderKey },
+            ...(replaced
+              ? { ConditionExpression: 'deploymentId = :replaced', ExpressionAttributeValues: { ':replaced': replaced.deploymentId } }
+              : {
+                  ConditionExpression: 'attribute_not_exists(pk) OR (deploymentId <> :id AND orderKey < :orderKey)',
+                  ExpressionAttributeValues: { ':id': request.deploymentId, ':orderKey': orderKey },
+                }),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
+        ...(replaced
+          ? [{ Put: { TableName: this.tables.outbox, Item: notificationItem(deploySupersededNotification(replaced, { deploymentId: request.deploymentId, where: 'queue' }, new Date().toISOString())) } }]
+          : []),
       ]);
       if (queued === 'written') return 'queued';
-      const [lockCheck, slot] = queued;
+      const [lockCheck, slotCheck] = queued;
       if (lockCheck?.Code === 'ConditionalCheckFailed') {
         // Released meanwhile (try to take it), this very request holds it (a redelivery), or a newer one runs.
         const lock = lockCheck.Item ? unmarshall(lockCheck.Item) : undefined;
         if (!lock) continue;
-        return lock['deploymentId'] === request.deploymentId ? 'duplicate' : 'superseded';
+        return lock['deploymentId'] === request.deploymentId ? 'duplicate' : this.supersededOnArrival(request, lockCheck.Item);
       }
-      if (slot?.Code === 'ConditionalCheckFailed') {
-        const current = slot.Item ? unmarshall(slot.Item) : undefined;
-        return current?.['deploymentId'] === request.deploymentId ? 'duplicate' : 'superseded';
+      if (slotCheck?.Code === 'ConditionalCheckFailed') {
+        const current = slotCheck.Item ? unmarshall(slotCheck.Item) : undefined;
+        if (current?.['deploymentId'] === request.deploymentId) return 'duplicate';
+        // Emptied (handed over) or taken by another older request since it was read: look again.
+        if (current === undefined || String(current['orderKey']) < orderKey) continue;
+        return this.supersededOnArrival(request, slotCheck.Item);
       }
     }
     throw new StateStoreError(`Could not queue deployment ${request.deploymentId} after ${MAX_ROUNDS} rounds of contention`);
@@ -150,8 +165,18 @@ export class DeploymentStore {
     throw new StateStoreError(`Could not release the deploy lock of ${cluster}/${service} after ${MAX_ROUNDS} rounds of contention`);
   }
 
-  /** Merges fields into the deployment item (status, revisions, execution ARN, operator requests …). */
-  async updateDeployment(cluster: string, service: string, deploymentId: string, fields: Record<string, unknown>, options: { onlyWhileRunning?: boolean } = {}): Promise<void> {
+  /**
+   * Merges fields into the deployment item (status, revisions, execution ARN, operator requests …). `onlyWhileRunning`:
+   * refused once it ended; `unlessEquals`: refused when that field has that value already (the first approval of a step
+   * is the one recorded); `announce`: with its announcement, put once (see writeAnnounced).
+   */
+  async updateDeployment(
+    cluster: string,
+    service: string,
+    deploymentId: string,
+    fields: Record<string, unknown>,
+    options: { onlyWhileRunning?: boolean; unlessEquals?: { field: string; value: unknown }; announce?: Notification } = {},
+  ): Promise<void> {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     const names: Record<string, string> = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
     const values: Record<string, unknown> = Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value]));
@@ -161,17 +186,22 @@ export class DeploymentStore {
       Object.assign(names, { '#status': 'status' });
       Object.assign(values, { ':starting': 'STARTING', ':inProgress': 'IN_PROGRESS' });
     }
+    if (options.unlessEquals) {
+      condition += ' AND (attribute_not_exists(#unless) OR #unless <> :unless)';
+      Object.assign(names, { '#unless': options.unlessEquals.field });
+      Object.assign(values, { ':unless': options.unlessEquals.value });
+    }
+    const update = {
+      TableName: this.tables.state,
+      Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
+      UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    if (options.announce) return this.writeAnnounced([{ Update: update }], options.announce);
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tables.state,
-          Key: { pk: serviceKey(cluster, service), sk: deploymentSk(deploymentId) },
-          UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.client.send(new UpdateCommand(update));
     } catch (error) {
       throw new StateStoreError(`Could not update deployment ${deploymentId} of ${cluster}/${service}`, { cause: error });
     }
@@ -181,14 +211,14 @@ export class DeploymentStore {
    * Parks a waiting step's task token where everything that can end the wait finds it (docs/decisions/0013): on the
    * deployment (operator controls), under green's task set (`TASKSET#<id>` / `WAITER`, no task counted yet: see
    * StabilityWaiters) and under each rollback alarm (AlarmWaiters). Each replaces the previous wait's item; all of
-   * them, only while the deployment runs.
+   * them, only while the deployment runs, with the wait's announcement if it has one (the approval gate's).
    */
   async registerWait(wait: StepWait): Promise<void> {
     const registeredAt = wait.now.toISOString();
     // Kept a day past the wait's timeout; the next wait replaces them, the first event after the wait claims them.
     const expires = expiresAt(registeredAt, Math.ceil(wait.waitSeconds / 86_400) + 1);
     const token = { taskToken: wait.taskToken, deploymentId: wait.deploymentId, registeredAt, expiresAt: expires };
-    await this.transactOrThrow([
+    const items: TransactItems = [
       {
         Update: {
           TableName: this.tables.state,
@@ -212,15 +242,17 @@ export class DeploymentStore {
       ...wait.alarmNames.map((alarmName) => ({
         Put: { TableName: this.tables.state, Item: { ...alarmWaiterKey(alarmName, wait.cluster, wait.service), kind: 'alarm-waiter', ...token } },
       })),
-    ]);
+    ];
+    await (wait.announce ? this.writeAnnounced(items, wait.announce) : this.transactOrThrow(items));
   }
 
-  /** One step of the history; rewriting the same step (a retried Lambda) replaces it. */
-  async recordStep(cluster: string, service: string, deploymentId: string, index: number, step: Record<string, unknown>): Promise<void> {
+  /** One step of the history, with its announcement if any; rewriting the same step (a retried Lambda) replaces it. */
+  async recordStep(cluster: string, service: string, deploymentId: string, index: number, step: Record<string, unknown>, announce?: Notification): Promise<void> {
     const owner = serviceKey(cluster, service);
-    await this.transactOrThrow([
+    const items: TransactItems = [
       { Put: { TableName: this.tables.state, Item: { pk: owner, sk: stepSk(deploymentId, index), kind: 'deployment-step', deploymentId, cluster, service, index, ...step } } },
-    ]);
+    ];
+    await (announce ? this.writeAnnounced(items, announce) : this.transactOrThrow(items));
   }
 
   /** Outcome and its announcement, both or neither; only the first outcome counts. */
@@ -320,8 +352,34 @@ export class DeploymentStore {
         UpdateExpression: 'SET kind = :kind, orderKey = :orderKey, deploymentId = :id',
         ConditionExpression: 'attribute_not_exists(orderKey) OR orderKey < :orderKey',
         ExpressionAttributeValues: { ':kind': 'deploy-newest', ':orderKey': deployOrderKey(request), ':id': request.deploymentId },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
+  }
+
+  /**
+   * A request older than the deployment (`newer`: the lock, slot or newest-started item that refused it) never deploys,
+   * and says so once: a redelivery of the same push finds its announcement already in the outbox.
+   */
+  private async supersededOnArrival(request: DeployRequest, newer: Record<string, AttributeValue> | undefined): Promise<'superseded'> {
+    const by = newer ? String(unmarshall(newer)['deploymentId']) : 'unknown';
+    const notification = deploySupersededNotification(request, { deploymentId: by, where: 'late' }, new Date().toISOString());
+    await this.writeAnnounced([], notification);
+    return 'superseded';
+  }
+
+  /**
+   * The items and their announcement in one transaction. The announcement is put only if the outbox lacks it: a retried
+   * step whose first try got as far as the outbox writes its items again, and its announcement stays the one written
+   * first (the stream carries one INSERT for it).
+   */
+  private async writeAnnounced(items: TransactItems, notification: Notification): Promise<void> {
+    const announcement = { Put: { TableName: this.tables.outbox, Item: notificationItem(notification), ConditionExpression: 'attribute_not_exists(pk)' } };
+    const result = await this.transact([...items, announcement]);
+    if (result === 'written') return;
+    const announcedBefore = result.at(-1)?.Code === 'ConditionalCheckFailed' && result.slice(0, -1).every((reason) => !reason.Code || reason.Code === 'None');
+    if (!announcedBefore) throw new StateStoreError(`Transaction refused (announcing ${notification.id}): ${result.map((reason) => reason.Code).join(', ')}`);
+    if (items.length > 0) await this.transactOrThrow(items);
   }
 
   /** The request this deployment handed its lock to, while that one has not started yet (see releaseLock). */
@@ -380,6 +438,8 @@ export interface StepWait {
   /** How long the machine waits at most; the items outlive it by a day. */
   waitSeconds: number;
   now: Date;
+  /** The wait's announcement (the approval gate's), put once with it. */
+  announce?: Notification;
 }
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;

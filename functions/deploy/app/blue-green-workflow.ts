@@ -3,6 +3,7 @@ import type { DeployConfig } from '../config.ts';
 import { describeDeployPlan, planDeployFor, type DeployStep } from '../domain/deploy-plan.ts';
 import { checkDeployment, type CheckInput, type CheckVerdict, type ProceedReason } from '../domain/deployment-health.ts';
 import { deploymentOutcomeNotification, describeFailure, type DeploymentOutcome, type DeployRequest } from '../domain/deployment.ts';
+import { deployApprovalRequestedNotification, deployStartedNotification, deployStepCompletedNotification } from '../domain/deploy-announcements.ts';
 import { DeployPreparationError, PreTrafficCheckFailedError } from '../../kernel/errors.ts';
 import { toSdkIntegrationCase } from '../../kernel/sdk-case.ts';
 import { cloneWithImage } from '../domain/task-definition-clone.ts';
@@ -35,6 +36,8 @@ export interface DeploymentContext {
   test?: WeightedRoute;
   rollbackAlarms: string[];
   steps: DeployStep[];
+  /** The configuration's notification routes, which the progress announcements carry. */
+  notify: string[];
   /** CreateTaskSet arguments in the aws-sdk integration's casing. */
   createTaskSet: unknown;
 }
@@ -106,6 +109,7 @@ export class BlueGreenWorkflow {
       ...(config.loadBalancer.test ? { test: config.loadBalancer.test } : {}),
       rollbackAlarms: config.rollbackAlarms,
       steps,
+      notify: config.notify,
       createTaskSet: toSdkIntegrationCase({
         cluster,
         service,
@@ -122,6 +126,7 @@ export class BlueGreenWorkflow {
       }),
     };
     const startedAt = this.now().toISOString();
+    const started = deployStartedNotification({ ...announced(context), trigger: request.trigger, digest: request.digest, strategy: config.strategy, steps, greenTaskDefinitionArn, startedAt });
     await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
       status: 'IN_PROGRESS',
       gsi2pk: 'DEPLOYMENT#IN_PROGRESS',
@@ -151,7 +156,7 @@ export class BlueGreenWorkflow {
             approvalTimeoutAction: config.approvalTimeoutAction,
           })
         : undefined,
-    });
+    }, { announce: started });
     await this.deps.deployments.recordStep(cluster, service, deploymentId, STEP_INDEX.prepare, {
       name: 'register-revision',
       startedAt,
@@ -172,16 +177,36 @@ export class BlueGreenWorkflow {
     const { verdict, note: analysisNote } = await this.analyse(request, state, stored, checkDeployment(state));
     if (verdict.next === 'proceed') {
       const note = analysisNote ?? proceedNote(step, verdict.reason);
-      await this.deps.deployments.recordStep(cluster, service, deploymentId, request.stepIndex + 1, {
-        name: step.name,
-        kind: step.kind,
-        greenWeight: step.greenWeight,
-        blueWeight: step.blueWeight,
-        startedAt: request.stepStartedAt,
-        endedAt: state.now.toISOString(),
-        outcome: 'SUCCEEDED',
+      const endedAt = state.now.toISOString();
+      // Who approved this step (the gate, or an inconclusive analysis), for its record and announcement.
+      const approvedBy = stored?.['approvedStep'] === step.name && typeof stored['approvedBy'] === 'string' ? stored['approvedBy'] : undefined;
+      const completed = deployStepCompletedNotification({
+        ...announced(deployment),
+        step,
+        position: request.stepIndex + 1,
+        stepCount: deployment.steps.length,
         ...(note ? { note } : {}),
+        ...(approvedBy ? { approvedBy } : {}),
+        endedAt,
       });
+      await this.deps.deployments.recordStep(
+        cluster,
+        service,
+        deploymentId,
+        request.stepIndex + 1,
+        {
+          name: step.name,
+          kind: step.kind,
+          greenWeight: step.greenWeight,
+          blueWeight: step.blueWeight,
+          startedAt: request.stepStartedAt,
+          endedAt,
+          outcome: 'SUCCEEDED',
+          ...(note ? { note } : {}),
+          ...(approvedBy ? { approvedBy } : {}),
+        },
+        completed,
+      );
       await this.deps.deployments.updateDeployment(cluster, service, deploymentId, {
         currentStep: step.name,
         greenWeight: step.greenWeight,
@@ -208,6 +233,7 @@ export class BlueGreenWorkflow {
     const step = { ...request.step, kind: waitKind };
     const greenTaskSetId = taskSetId(request.greenTaskSetArn);
     const live = step.kind === 'stabilize' ? await this.deps.aws.describeService(deployment.cluster, deployment.service) : undefined;
+    const now = this.now();
     await this.deps.deployments.registerWait({
       cluster: deployment.cluster,
       service: deployment.service,
@@ -218,7 +244,19 @@ export class BlueGreenWorkflow {
       expectedTasks: expectedGreenTasks(live),
       alarmNames: deployment.rollbackAlarms,
       waitSeconds,
-      now: this.now(),
+      now,
+      ...(step.kind === 'approval'
+        ? {
+            announce: deployApprovalRequestedNotification({
+              ...announced(deployment),
+              step: request.step,
+              waitSeconds,
+              greenTaskDefinitionArn: deployment.greenTaskDefinitionArn,
+              ...(deployment.test ? { testListenerArn: deployment.test.listenerArn } : {}),
+              waitingSince: now.toISOString(),
+            }),
+          }
+        : {}),
     });
     const { input: state } = await this.readCheck(request, live);
     if (step.kind === 'stabilize') {
@@ -386,6 +424,12 @@ export class BlueGreenWorkflow {
     const live = await this.deps.aws.describeTaskDefinition(blueTaskDefinitionArn);
     return this.deps.aws.registerTaskDefinition(cloneWithImage(live.taskDefinition, live.tags, config.image.containers, image));
   }
+}
+
+/** What every progress announcement says of the deployment. */
+function announced(deployment: Pick<DeploymentContext, 'deploymentId' | 'cluster' | 'service' | 'image' | 'notify'>) {
+  // Contexts of executions started before `notify` joined them carry none.
+  return { deploymentId: deployment.deploymentId, cluster: deployment.cluster, service: deployment.service, image: deployment.image, notify: deployment.notify ?? [] };
 }
 
 /** What the history says of a step that ended for a reason other than its wait being over. */

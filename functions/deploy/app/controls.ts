@@ -40,9 +40,21 @@ export interface ServiceRef {
   service: string;
 }
 
+/** Who asks for a control, as the deployment records it (`slack:U0123ABCD`); the CLI names nobody yet. */
+export interface Requester {
+  by?: string;
+}
+
 /** What a control did, or in a dry run would do, in one sentence. */
 export interface ControlAnswer {
   message: string;
+}
+
+/** What `approve` did: approved now, or found it approved already (a second click); who approved first, and when. */
+export interface ApproveAnswer extends ControlAnswer {
+  outcome: 'approved' | 'already-approved' | 'would-approve';
+  approvedAt?: string;
+  approvedBy?: string;
 }
 
 /** What `abort` did (or would do): asked the running deployment to roll back, or nothing (it had ended). */
@@ -132,22 +144,46 @@ export class DeployControls {
     return { ...rollback, plan };
   }
 
-  /** Passes the approval gate the deployment waits at. Repeating it is harmless (it resumes the same wait). */
-  async approve(target: ServiceRef & { deploymentId: string; dryRun?: boolean }): Promise<ControlAnswer> {
+  /**
+   * Passes the approval gate the deployment waits at. Repeating it is harmless (it resumes the same wait); the first
+   * approval is the one recorded (`approvedAt`, `approvedBy`), and a later one answers who approved first.
+   */
+  async approve(target: ServiceRef & Requester & { deploymentId: string; dryRun?: boolean }): Promise<ApproveAnswer> {
     const stored = await this.requireDeployment(target);
     const name = deploymentName(target);
     const wait = parkedWaitOf(stored);
     if (wait?.kind !== 'approval') {
-      const approved = typeof stored['approvedAt'] === 'string' ? ` (approved at ${stored['approvedAt']})` : '';
-      throw new DeployControlError(`${sentence(name)} is not waiting for approval: it ${describeDeploymentNow(stored)}${approved}`);
+      throw new DeployControlError(`${sentence(name)} is not waiting for approval: it ${describeDeploymentNow(stored)}${approvalOf(stored)}`);
     }
     const since = wait.registeredAt ? ` since ${wait.registeredAt}` : '';
     // The approval gate, or a step whose canary analysis was inconclusive (it waits as the gate does).
     const next = wait.step === 'approval' ? 'move production traffic to green' : `go on past the inconclusive analysis of ${wait.step}`;
-    if (target.dryRun) return { message: `Would approve ${name}, waiting for approval${since}: it would then ${next}` };
-    await this.flagRunningDeployment(target, { approvedStep: wait.step, ...(stored['approvedAt'] === undefined ? { approvedAt: this.now().toISOString() } : {}) });
+    if (target.dryRun) return { outcome: 'would-approve', message: `Would approve ${name}, waiting for approval${since}: it would then ${next}` };
+    // The first approval of a step is the one recorded: a second click (or a second approver) finds it and says so.
+    let recorded: Record<string, unknown> = { approvedStep: wait.step, approvedAt: this.now().toISOString(), ...(target.by ? { approvedBy: target.by } : {}) };
+    let outcome: ApproveAnswer['outcome'] = 'approved';
+    if (stored['approvedStep'] !== wait.step) {
+      try {
+        await this.deps.deployments.updateDeployment(target.cluster, target.service, target.deploymentId, recorded, {
+          onlyWhileRunning: true,
+          unlessEquals: { field: 'approvedStep', value: wait.step },
+        });
+      } catch (error) {
+        const now = await this.deps.deployments.getDeployment(target.cluster, target.service, target.deploymentId);
+        if (now?.['approvedStep'] !== wait.step) throw new DeployControlError(`Deployment ${target.deploymentId} of ${target.cluster}/${target.service} is not running`, { cause: error });
+        [recorded, outcome] = [now, 'already-approved'];
+      }
+    } else {
+      [recorded, outcome] = [stored, 'already-approved'];
+    }
     await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { approved: true }));
-    return { message: `Approved ${name}: it goes on to ${next}` };
+    const answer = {
+      outcome,
+      approvedAt: String(recorded['approvedAt']),
+      ...(typeof recorded['approvedBy'] === 'string' ? { approvedBy: recorded['approvedBy'] } : {}),
+    };
+    if (outcome === 'already-approved') return { ...answer, message: `${sentence(name)} was approved already${approvalOf(recorded)}: it goes on to ${next}` };
+    return { ...answer, message: `Approved ${name}: it goes on to ${next}` };
   }
 
   /**
@@ -155,7 +191,7 @@ export class DeployControls {
    * planned) or the approval gate (an approval); with `full`, skips every remaining bake and passes the gate (fastTrack).
    * Green coming up is never skipped.
    */
-  async promote(target: ServiceRef & { deploymentId: string; full?: boolean; dryRun?: boolean }): Promise<PromoteAnswer> {
+  async promote(target: ServiceRef & Requester & { deploymentId: string; full?: boolean; dryRun?: boolean }): Promise<PromoteAnswer> {
     const stored = await this.requireDeployment(target);
     const name = deploymentName(target);
     if (isEnded(stored.status)) throw new DeployControlError(`${sentence(name)} ${describeDeploymentNow(stored)}: nothing to promote`);
@@ -177,7 +213,7 @@ export class DeployControls {
     }
     const later = 'later steps bake as planned (promote --full skips them too)';
     if (target.dryRun) return { skipped: 'bake', step: wait.step, message: `Would end the bake of step ${wait.step} of ${name} now; ${later}` };
-    await this.flagRunningDeployment(target, { promotedStep: wait.step, promotedAt: this.now().toISOString() });
+    await this.flagRunningDeployment(target, { promotedStep: wait.step, promotedAt: this.now().toISOString(), promotedBy: target.by });
     await this.resumeWait(target, wait.taskToken, (token) => this.tokens.succeed(token, { promoted: wait.step }));
     return { skipped: 'bake', step: wait.step, message: `Ended the bake of step ${wait.step} of ${name}; ${later}` };
   }
@@ -186,7 +222,7 @@ export class DeployControls {
    * Rolls the deployment back: at once when it waits (a bake, the approval gate, green coming up), else at its next
    * check. A deployment that has ended, or whose execution has, is left alone and the answer says so.
    */
-  async abort(target: ServiceRef & { deploymentId: string; dryRun?: boolean }): Promise<AbortAnswer> {
+  async abort(target: ServiceRef & Requester & { deploymentId: string; dryRun?: boolean }): Promise<AbortAnswer> {
     const { cluster, service, deploymentId } = target;
     const name = deploymentName(target);
     const stored = await this.requireDeployment(target);
@@ -209,7 +245,13 @@ export class DeployControls {
       return { outcome: 'would-request', status: stored.status, message: `Would ask ${name}, which ${describeDeploymentNow(stored)}, to roll back ${when}` };
     }
     try {
-      await this.deps.deployments.updateDeployment(cluster, service, deploymentId, { abortRequested: true, abortRequestedAt: this.now().toISOString() }, { onlyWhileRunning: true });
+      await this.deps.deployments.updateDeployment(
+        cluster,
+        service,
+        deploymentId,
+        { abortRequested: true, abortRequestedAt: this.now().toISOString(), abortRequestedBy: target.by },
+        { onlyWhileRunning: true },
+      );
     } catch {
       // It ended between the read and the write.
       return ended(await this.deps.deployments.getDeployment(cluster, service, deploymentId));
@@ -265,8 +307,8 @@ export class DeployControls {
   }
 
   /** Skips the remaining bakes and passes the approval gate (checks still run once per step). */
-  async fastTrack(target: ServiceRef & { deploymentId: string }): Promise<void> {
-    await this.flagRunningDeployment(target, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString() });
+  async fastTrack(target: ServiceRef & Requester & { deploymentId: string }): Promise<void> {
+    await this.flagRunningDeployment(target, { fastTrack: true, fastTrackRequestedAt: this.now().toISOString(), fastTrackRequestedBy: target.by });
     await this.resumeWaitOf(target, (token) => this.tokens.succeed(token, { fastTrack: true }));
   }
 
@@ -368,6 +410,12 @@ export class DeployControls {
     if (!stored?.config.deploy) throw new DeployControlError(`${target.cluster}/${target.service} has no deploy configuration`);
     return stored.config.deploy;
   }
+}
+
+/** ` (approved at <time> by <who>)`, or nothing when it was not approved. */
+function approvalOf(deployment: Record<string, unknown>): string {
+  if (typeof deployment['approvedAt'] !== 'string') return '';
+  return ` (approved at ${deployment['approvedAt']}${typeof deployment['approvedBy'] === 'string' ? ` by ${deployment['approvedBy']}` : ''})`;
 }
 
 /** `deployment <id> of <cluster>/<service>`, for the middle of a sentence (sentence() starts one with it). */

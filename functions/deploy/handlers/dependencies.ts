@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { sharedDocumentClient, sharedEcsClient, sharedSfnClient } from '../../kernel/aws/clients.ts';
 import { BlueGreenAws } from '../adapters/blue-green-aws.ts';
 import { BlueGreenWorkflow } from '../app/blue-green-workflow.ts';
+import { DeployControls } from '../app/controls.ts';
 import { ExecutionReconciler } from '../app/execution-reconciler.ts';
 import { ConfigStore } from '../../config/index.ts';
 import { DeployLauncher } from '../adapters/deploy-launcher.ts';
@@ -34,6 +35,13 @@ export function blueGreenWorkflow(env: NodeJS.ProcessEnv = process.env): BlueGre
 export function executionReconciler(env: NodeJS.ProcessEnv = process.env): ExecutionReconciler {
   const { deployments, launcher } = deployDependencies(env);
   return new ExecutionReconciler({ deployments, launcher, aws: blueGreenAws(), sfn: sharedSfnClient(), stateMachineArn: deployStateMachineArn(env) });
+}
+
+/** The operator controls as a deployed function calls them (approvals from Slack), built once per container. */
+export function deployControls(env: NodeJS.ProcessEnv = process.env): DeployControls {
+  const { configs, deployments, launcher } = deployDependencies(env);
+  const reconciler = new ExecutionReconciler({ deployments, launcher, aws: blueGreenAws(), sfn: sharedSfnClient(), stateMachineArn: deployStateMachineArn(env) });
+  return new DeployControls({ configs, deployments, launcher, sfn: sharedSfnClient(), reconciler });
 }
 
 function blueGreenAws(): BlueGreenAws {

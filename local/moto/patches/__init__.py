@@ -19,6 +19,7 @@ from .ecs_task_definition_times import fix_12_task_definition_times
 from .event_source_mappings import fix_21_runtime_delivers_event_sources
 from .events import fix_7_events_targets
 from .scheduler_schedule_group import fix_20_scheduler_schedule_group
+from .lambda_function_url import fix_22_lambda_function_url
 from .sfn_execution import fix_1_deepcopy_state_machine, fix_2_default_execution_name
 from .sfn_integrations import (
     fix_3_normalise_parameters_and_response,
@@ -54,6 +55,7 @@ FIXES = (
     fix_19_list_tasks_service_name,
     fix_20_scheduler_schedule_group,
     fix_21_runtime_delivers_event_sources,
+    fix_22_lambda_function_url,
 )
 
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, routeWeights, taskSets, waitForExecution } from '../../../local/sample-blue-green.ts';
-import { controls, deployOnPush, deployOutboxKinds, deployments, eventually, parkedIn, waitForNewestDeploy } from './blue-green-support.ts';
+import { controls, deployAnnouncements, deployOnPush, deployOutboxKinds, deployments, eventually, parkedIn, waitForNewestDeploy } from './blue-green-support.ts';
 import { useDeployedStack } from '../support.ts';
 
 /** One deploy per service at a time: duplicates, queueing, superseding; operator controls; failure paths. */
@@ -71,6 +71,10 @@ describe('deploy requests', () => {
     assert.equal(live?.taskDefinition, history[0]?.['greenTaskDefinitionArn']);
     assert.notEqual(second, third);
     assert.equal(await deployments(stack).lockHolder(target.cluster, target.service), undefined);
+    const superseded = (await deployAnnouncements(stack)).filter((item) => item['kind'] === 'deploy-superseded').map((item) => item['details'] as Record<string, unknown>);
+    assert.equal(superseded.length, 1, 'the second push is announced as superseded, once');
+    assert.match(String(superseded[0]?.['image']), new RegExp(`@${second}$`));
+    assert.deepEqual([superseded[0]?.['supersededBy'], superseded[0]?.['where']], [history[0]?.deploymentId, 'queue']);
   });
 });
 

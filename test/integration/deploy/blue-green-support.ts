@@ -3,6 +3,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { DeploymentStore } from '../../../functions/deploy/adapters/deployment-store.ts';
 import { DeployControls } from '../../../functions/deploy/app/controls.ts';
 import { deployControls, deployExecutions, executionHistory, productionWeights, pushImage, taskSets, waitForExecution, type BlueGreenService } from '../../../local/sample-blue-green.ts';
+import { DEPLOY_PROGRESS_KINDS } from '../../../functions/kernel/notifications.ts';
 import { OUTBOX_TABLE, STATE_TABLE, scanAll, type StackUnderTest } from '../support.ts';
 
 /** Driving and observing blue/green deploys on the deployed stack (test/integration/blue-green*.test.ts). */
@@ -91,8 +92,15 @@ export function describeWaitEnd({ step, end }: { step: string; end: HistoryEvent
   return [step, end.type, error].filter(Boolean).join(' ');
 }
 
+/** The deploy outcome announcements in the outbox (and deploy-cleanup-failed): progress announcements left out. */
 export async function deployOutboxKinds(stack: StackUnderTest): Promise<unknown[]> {
-  return (await scanAll(stack.documents, OUTBOX_TABLE)).map((item) => item['kind']).filter((kind) => String(kind).startsWith('deploy-'));
+  return (await deployAnnouncements(stack)).map((item) => item['kind']).filter((kind) => !(DEPLOY_PROGRESS_KINDS as readonly unknown[]).includes(kind));
+}
+
+/** Every deploy announcement in the outbox, oldest first (ties by id), to compare a deploy's whole story. */
+export async function deployAnnouncements(stack: StackUnderTest): Promise<Record<string, unknown>[]> {
+  const items = (await scanAll(stack.documents, OUTBOX_TABLE)).filter((item) => String(item['kind']).startsWith('deploy-'));
+  return items.sort((a, b) => String(a['createdAt']).localeCompare(String(b['createdAt'])) || String(a['pk']).localeCompare(String(b['pk'])));
 }
 
 /** Production back on blue, green gone, blue untouched and primary, ROLLED_BACK recorded and announced, service free. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { containerImages, createAlarm, createBlueGreenService, productionWeights, taskSets, waitForExecution, type ServiceOptions } from '../../../local/sample-blue-green.ts';
-import { assertRolledBack, controls, deployOnPush, deployOutboxKinds, deployments, pushAndWaitForCanary } from './blue-green-support.ts';
+import { assertRolledBack, controls, deployAnnouncements, deployOnPush, deployOutboxKinds, deployments, pushAndWaitForCanary } from './blue-green-support.ts';
 import { OUTBOX_TABLE, scanAll, useDeployedStack } from '../support.ts';
 
 /**
@@ -47,7 +47,21 @@ describe('blue/green deploy on image push', () => {
     assert.equal(deployment['blueTaskDefinitionArn'], target.blueTaskDefinitionArn);
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'traffic-100', 'promote']);
     const outbox = await scanAll(stack.documents, OUTBOX_TABLE);
-    assert.deepEqual(outbox.map((item) => [item['kind'], (item['details'] as { routes: string[] }).routes]), [['deploy-succeeded', ['deploys']]]);
+    const announced = (await deployAnnouncements(stack)).map((item) => [item['pk'], (item['details'] as { routes: string[] }).routes]);
+    assert.equal(outbox.length, announced.length, 'only deploy announcements');
+    const id = deployment.deploymentId;
+    assert.deepEqual(announced, [
+      [`deploy-started#${id}`, ['deploys']],
+      [`deploy-step-completed#${id}#01`, ['deploys']],
+      [`deploy-step-completed#${id}#02`, ['deploys']],
+      [`deploy-step-completed#${id}#03`, ['deploys']],
+      [`deploy-succeeded#${id}`, ['deploys']],
+    ]);
+    const stepDetails = (await deployAnnouncements(stack)).filter((item) => item['kind'] === 'deploy-step-completed').map((item) => item['details'] as Record<string, unknown>);
+    assert.deepEqual(
+      stepDetails.map(({ step, weights, stepIndex, stepCount }) => [step, weights, stepIndex, stepCount]),
+      [['green-stable', { blue: 100, green: 0 }, 0, 3], ['traffic-100', { blue: 0, green: 100 }, 1, 3], ['promote', { blue: 0, green: 100 }, 2, 3]],
+    );
   });
 
   it('canary on a listener rule with EC2 bridge networking: weights per step, dynamic host ports kept', async () => {

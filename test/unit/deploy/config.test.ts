@@ -32,6 +32,7 @@ describe('the deploy section of a service configuration', () => {
     ['an approval gate of 7 days that proceeds on timeout', { manualApproval: true, approvalTimeoutMinutes: 10080, approvalTimeoutAction: 'proceed' }],
     ['a bake check every few seconds (tests) and once a day', { bakeCheckMinutes: 0.05 }],
     ['a daily bake check', { bakeCheckMinutes: 1440 }],
+    ['Slack approvers (a user and an Enterprise Grid user)', { manualApproval: true, approvers: { slackUsers: ['U012AB3CD', 'W0123ABCDEF'] } }],
   ];
   for (const [name, deploy] of valid) {
     it(`accepts ${name}`, () => assert.doesNotThrow(() => parseServiceConfig(withDeploy(deploy))));
@@ -56,6 +57,8 @@ describe('the deploy section of a service configuration', () => {
     ['an unknown approval timeout action', { approvalTimeoutAction: 'approve' }, /deploy\.approvalTimeoutAction/],
     ['a bake check less often than daily', { bakeCheckMinutes: 2000 }, /deploy\.bakeCheckMinutes: must be at most 1440 minutes \(a day\)/],
     ['a bake check interval of 0', { bakeCheckMinutes: 0 }, /deploy\.bakeCheckMinutes: must be more than 0 minutes/],
+    ['a Slack user name where an id belongs', { approvers: { slackUsers: ['@jane'] } }, /deploy\.approvers\.slackUsers\.0: must be a Slack user id/],
+    ['an unknown approvers key', { approvers: { emails: ['jane@example.com'] } }, /deploy\.approvers: Unrecognized key: "emails"/],
     ['more rollback alarms than one wait registers', { rollbackAlarms: Array.from({ length: 21 }, (_, index) => `alarm-${index}`) }, /deploy\.rollbackAlarms: must name at most 20 alarms/],
   ];
   for (const [name, deploy, message] of invalid) {
