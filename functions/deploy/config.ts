@@ -163,7 +163,7 @@ export const deployConfigSchema = z
             slackUsers: z
               .array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id (U… or W…, as shown in a Slack profile under “Copy member ID”)'))
               .max(MAX_SLACK_APPROVERS, `must name at most ${MAX_SLACK_APPROVERS} users`)
-              .meta({ description: 'Slack user ids who may approve, abort or fast-track this service’s deploys from an approval card (docs/readme/slack-approvals.md).' }),
+              .meta({ description: 'Slack user ids who may approve, abort or fast-track this service’s deploys from an approval card (README.md, Approvals from Slack).' }),
           })
           .strict(),
       )

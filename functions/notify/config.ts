@@ -115,7 +115,7 @@ export type NotificationsConfig = z.infer<typeof notificationsConfigSchema>;
 
 export const notificationsSection: ConfigSection = {
   key: 'notifications',
-  schema: z.optional(notificationsConfigSchema).meta({ description: 'Slack and Standard Webhooks channels, and which announcements each gets (docs/readme/notifications.md).' }),
+  schema: z.optional(notificationsConfigSchema).meta({ description: 'Slack and Standard Webhooks channels, and which announcements each gets (README.md, Notifications).' }),
   entries: (value) => (value === undefined ? [] : [{ id: 'settings', label: 'settings', path: ['notifications'], value }]),
 };
 

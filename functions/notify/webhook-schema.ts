@@ -15,7 +15,7 @@ export const webhookPayloadSchemaV1 = z
       .object({
         version: z.literal(WEBHOOK_PAYLOAD_VERSION).meta({ description: 'The payload version; this schema is version 1.' }),
         id: z.string().min(1).meta({ description: 'The announcement’s id: the same for every channel it went to (webhook-id is per channel).' }),
-        kind: z.string().regex(/^[a-z0-9-]+$/).meta({ description: 'The announcement kind: deploy-succeeded, task-failed, scale-activity… (docs/readme/notifications.md lists them).' }),
+        kind: z.string().regex(/^[a-z0-9-]+$/).meta({ description: 'The announcement kind: deploy-succeeded, task-failed, scale-activity… (README.md, Notifications lists them).' }),
         severity: z.enum(SEVERITIES),
         title: z.string().meta({ description: 'A short title for people.' }),
         subject: z.string().meta({ description: 'One line saying what happened.' }),
