@@ -184,7 +184,9 @@ describe('service and image events', () => {
     await stack.aws.runtime.idle();
 
     assert.deepEqual(stack.aws.runtime.invocations.map((call) => [call.functionName, call.ok]), [['harbormaster-local-ingestImagePush', true]]);
-    assert.deepEqual(readsAmong(handlerDynamoCalls), ['QueryCommand LOOKUP#REPOSITORY#web'], 'one Query of the repository\'s lookups, no configuration read');
+    // Finding the services is one Query, with no configuration read; queuing behind a running deploy then reads each
+    // service's queue slot once, so a request it replaces is announced (deploy-superseded) in the replacing write.
+    assert.deepEqual(readsAmong(handlerDynamoCalls).sort(), ['GetItemCommand SERVICE#prod#web-a', 'GetItemCommand SERVICE#prod#web-b', 'QueryCommand LOOKUP#REPOSITORY#web'], 'one Query of the repository\'s lookups, no configuration read');
     const queued = (await scanAll(stack.documents, STATE_TABLE)).filter((item) => item['sk'] === 'QUEUED');
     assert.deepEqual(queued.map((item) => item['service']).sort(), ['web-a', 'web-b'], 'exactly the services tracking the repository and tag');
   });
