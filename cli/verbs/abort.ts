@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isEnded } from '../../functions/deploy/domain/deployment.ts';
 import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
+import { operatorName } from '../operator.ts';
 import type { Cli } from '../program.ts';
 
 const HELP = {
@@ -18,7 +19,7 @@ export function register(program: Command, cli: Cli): void {
     const target = await deployTarget(cli, command, argument);
     const deploymentId = await chosenDeployment(target, options.deployment, 'abort');
     const dryRun = options.dryRun === true;
-    const answer = await runControl(`abort deployment ${deploymentId}`, `${statusCommand(target)} shows its deployments.`, () => target.controls.abort({ ...target.ref, deploymentId, dryRun }));
+    const answer = await runControl(`abort deployment ${deploymentId}`, `${statusCommand(target)} shows its deployments.`, () => target.controls.abort({ ...target.ref, deploymentId, dryRun, by: operatorName('cli', cli.env) }));
     const report = { service: serviceOf(target), action: 'abort' as const, dryRun, outcome: answer.outcome, deploymentId, status: answer.status, message: answer.message };
     // An abort that came too late is no success: the deployment took effect (rollback undoes it), or its end is not
     // recorded yet (unlock records it). One that ended any other way did not take effect: nothing left to do.

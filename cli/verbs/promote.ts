@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addWaitOptions, checkWaitOptions, chosenDeployment, controlCommand, deliver, deployTarget, runControl, serviceOf, statusCommand, type ControlOptions, type WaitOptions } from '../deploys.ts';
+import { operatorName } from '../operator.ts';
 import type { Cli } from '../program.ts';
 
 const HELP = {
@@ -18,7 +19,7 @@ export function register(program: Command, cli: Cli): void {
     const deploymentId = await chosenDeployment(target, options.deployment, 'promote');
     const dryRun = options.dryRun === true;
     const hint = `See where it is with ${statusCommand(target)}: run promote again once it bakes or waits for approval, or \`harbormaster promote ${target.known.name} --full\` to skip every remaining bake.`;
-    const answer = await runControl(`promote deployment ${deploymentId}`, hint, () => target.controls.promote({ ...target.ref, deploymentId, full: options.full === true, dryRun }));
+    const answer = await runControl(`promote deployment ${deploymentId}`, hint, () => target.controls.promote({ ...target.ref, deploymentId, full: options.full === true, dryRun, by: operatorName('cli', cli.env) }));
     const report = {
       service: serviceOf(target),
       action: 'promote' as const,

@@ -96,7 +96,7 @@ export function slackRequester(click: Pick<ApprovalClick, 'userId'>): string {
   return `slack:${click.userId}`;
 }
 
-/** A recorded requester as Slack shows it: a mention for a Slack user, else as recorded (the CLI records nobody). */
+/** A recorded requester as Slack shows it: a mention for a Slack user, else as recorded (`cli:<user>`, `dashboard:<user>`; nobody before they recorded one). */
 export function requesterMention(recorded: string | undefined): string {
   if (recorded?.startsWith('slack:')) return `<@${recorded.slice('slack:'.length)}>`;
   return recorded ?? 'an operator (CLI)';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, taskSets, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
@@ -50,6 +51,8 @@ async function snapshot(target: BlueGreenService): Promise<unknown> {
 
 /** Runs each dry run and checks it changed nothing; returns their runs. */
 async function dryRuns(target: BlueGreenService, ...commands: string[][]): Promise<CliRun[]> {
+  // What earlier steps set off (the notifier's deliveries of their announcements) lands first.
+  await stack.aws.runtime.idle();
   const before = await snapshot(target);
   const runs: CliRun[] = [];
   for (const args of commands) runs.push(await harbormaster(...args, '--dry-run'));
@@ -205,6 +208,7 @@ describe('harbormaster approve / abort', () => {
     });
     const deployment = await newestDeployment(target);
     assert.equal(typeof deployment['approvedAt'], 'string');
+    assert.equal(deployment['approvedBy'], `cli:${process.env['USER'] ?? process.env['USERNAME'] ?? userInfo().username}`, 'who approved, as Slack approvals record theirs');
     assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
 
     const nothing = await harbormaster('approve', 'web');
