@@ -71,10 +71,10 @@ describe('dashboard page', { skip: missing }, () => {
   });
 
   it('moves the current step when a snapshot arrives over SSE, without a reload', async () => {
-    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await page.evaluate('window.sameDocument = true');
     fixture.advance();
     await until(async () => (await currentStep(page)).includes('approval'), 'approval is the current step');
-    assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'the page reloaded');
+    assert.equal(await page.evaluate<boolean>('window.sameDocument === true'), true, 'the page reloaded');
     await page.getByRole('button', { name: 'Approve' }).waitFor();
   });
 
@@ -104,7 +104,7 @@ describe('dashboard page', { skip: missing }, () => {
     const reached: string[] = [];
     for (let presses = 0; presses < 20 && !reached.includes('Promote fully'); presses++) {
       await page.keyboard.press('Tab');
-      reached.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+      reached.push(await focusedText(page));
     }
     assert.equal(reached[0], 'Skip to content', 'the skip link comes first');
     assert.ok(reached.includes('Promote fully'), `Tab reached: ${reached.join(', ')}`);
@@ -113,7 +113,7 @@ describe('dashboard page', { skip: missing }, () => {
     await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Promote fully', 'focus returns to the button');
+    assert.equal(await focusedText(page), 'Promote fully', 'focus returns to the button');
     await screenshot(page, 'service-deploying');
   });
 
@@ -159,12 +159,16 @@ async function currentStep(page: Page): Promise<string> {
  */
 async function noSeriousViolations(page: Page, name: string): Promise<void> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-  });
+  // Strings, not functions: the tests' type check has no DOM library.
+  const violations = await page.evaluate<string[]>(`axe.run(document).then((result) => result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => violation.id + ': ' + violation.help + ' (' + violation.nodes.map((node) => node.target.join(' ')).join(', ') + ')'))`);
   assert.deepEqual(violations, [], `axe on ${name}`);
   await screenshot(page, name);
+}
+
+function focusedText(page: Page): Promise<string> {
+  return page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
