@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { FIXTURE_CSRF_TOKEN, startFixtureServer, type FixtureServer } from '../fixtures/dashboard/fixture-server.ts';
 
 /**
@@ -139,6 +139,15 @@ describe('dashboard page', { skip: missing }, () => {
     });
   }
 
+  it('stops animating the meters when reduced motion is asked for', async () => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${fixture.url}/#/services/shop`);
+    const bar = page.getByRole('meter', { name: 'Production traffic on green' }).locator(':scope > *');
+    assert.equal(await transitionOf(bar), '0s');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    assert.notEqual(await transitionOf(bar), '0s');
+  });
+
   it('stays accessible in the dark colour scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${fixture.url}/#/services/shop`);
@@ -165,6 +174,10 @@ async function noSeriousViolations(page: Page, name: string): Promise<void> {
     .map((violation) => violation.id + ': ' + violation.help + ' (' + violation.nodes.map((node) => node.target.join(' ')).join(', ') + ')'))`);
   assert.deepEqual(violations, [], `axe on ${name}`);
   await screenshot(page, name);
+}
+
+function transitionOf(element: Locator): Promise<string> {
+  return element.evaluate((node) => (globalThis as unknown as { getComputedStyle(node: unknown): { transitionDuration: string } }).getComputedStyle(node).transitionDuration);
 }
 
 function focusedText(page: Page): Promise<string> {
