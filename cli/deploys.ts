@@ -41,8 +41,12 @@ export interface DeployTarget {
   label: string;
 }
 
-export async function deployTarget(cli: Cli, command: Command, argument: string): Promise<DeployTarget> {
-  const session = cli.session(command);
+export function deployTarget(cli: Cli, command: Command, argument: string): Promise<DeployTarget> {
+  return deployTargetIn(cli.session(command), argument);
+}
+
+/** The same for a session (the dashboard's, which has no command line). */
+export async function deployTargetIn(session: Session, argument: string): Promise<DeployTarget> {
   const known = await resolveService(session, argument);
   const label = `${known.name} (${known.cluster}/${known.service})`;
   if (!known.stored.config.deploy) {

@@ -1,14 +1,13 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { operatorServiceStatus, statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
-import { ScalingStore } from '../../functions/scaling/index.ts';
+import { statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
 import { durationOption, formatDuration } from '../duration.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { printJson, printNdjson } from '../output.ts';
 import type { Cli } from '../program.ts';
 import { LiveView } from '../render/live-view.ts';
 import { renderOverview, renderServiceStatus } from '../render/status.ts';
-import { knownServices, resolveService, type KnownService } from '../services.ts';
-import type { Session } from '../session.ts';
+import { knownServices, resolveService } from '../services.ts';
+import { statusReader, statusTarget } from '../status-reader.ts';
 
 interface StatusOptions {
   watch?: boolean;
@@ -54,18 +53,6 @@ export function register(program: Command, cli: Cli): void {
       if (cli.json(command)) printJson(cli.io, status);
       else cli.io.out(renderServiceStatus(status, cli.colours(command)));
     });
-}
-
-/** The status reader of the session's stage, with the scaling history for the last scaling action. */
-export async function statusReader(session: Session): Promise<ServiceStatusReader> {
-  const { tables } = await session.stack();
-  const scaling = new ScalingStore(session.documents, tables);
-  return operatorServiceStatus(session, tables, (cluster, service) => scaling.latestActivity(cluster, service));
-}
-
-function statusTarget(known: KnownService): StatusTarget {
-  const deploy = known.stored.config.deploy;
-  return { name: known.name, cluster: known.cluster, service: known.service, ...(deploy ? { deploy } : {}) };
 }
 
 /**
