@@ -1,7 +1,8 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
 import { durationOption, formatDuration } from '../duration.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { parseInterval } from '../option-values.ts';
 import { printJson, printNdjson } from '../output.ts';
 import type { Cli } from '../program.ts';
 import { LiveView } from '../render/live-view.ts';
@@ -16,8 +17,6 @@ interface StatusOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 2000;
-/** Each look costs a dozen ECS, ELB and DynamoDB reads, which share the account's rate limits. */
-const MIN_INTERVAL_MS = 100;
 
 export function register(program: Command, cli: Cli): void {
   program
@@ -32,7 +31,7 @@ export function register(program: Command, cli: Cli): void {
         durationOption,
       ),
     )
-    .addOption(new Option('--interval <duration>', 'how often to look again while watching or waiting').argParser(intervalOption).default(DEFAULT_INTERVAL_MS, '2s'))
+    .addOption(new Option('--interval <duration>', 'how often to look again while watching or waiting').argParser(parseInterval).default(DEFAULT_INTERVAL_MS, '2s'))
     .action(async (argument: string | undefined, options: StatusOptions, command: Command) => {
       const session = cli.session(command);
       const reader = await statusReader(session);
@@ -102,9 +101,3 @@ function frame(status: ServiceStatus, verdict: WatchVerdict, exitCode: number | 
   return { ...status, verdict: { ...verdict, ...(exitCode === undefined ? {} : { exitCode }) } };
 }
 
-
-function intervalOption(value: string): number {
-  const interval = durationOption(value);
-  if (interval < MIN_INTERVAL_MS) throw new InvalidArgumentError(`must be at least ${MIN_INTERVAL_MS}ms`);
-  return interval;
-}
