@@ -42,8 +42,8 @@ const SECURITY_HEADERS = {
 } as const;
 
 export interface DashboardServerOptions {
-  views: DashboardViews;
-  actions: DashboardActions;
+  views: Pick<DashboardViews, 'view' | 'knownService'>;
+  actions: Pick<DashboardActions, 'service' | 'runSchedule'>;
   /** 0: any free port. */
   port: number;
   /** How often a followed view is looked at again. */
@@ -54,7 +54,7 @@ export interface DashboardServerOptions {
 export interface DashboardServer {
   url: string;
   port: number;
-  /** Connections following a stream, for tests and the bench. */
+  /** Poll loops running (one per followed view), for tests. */
   readonly streamLoops: number;
   close(): Promise<void>;
 }
