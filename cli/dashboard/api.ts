@@ -8,7 +8,7 @@ import type { ScalingHistoryEntry } from '../../functions/scaling/domain/scaling
  *
  * Reads:
  *   GET  /                                  the page (index.html with the CSRF token in <meta name="csrf-token">)
- *   GET  /assets/<file>                     the prebuilt bundle and stylesheet: cli/dashboard/public/assets/<file>
+ *   GET  /assets/<file>                     the prebuilt bundle and stylesheet (cli/dashboard/public/)
  *   GET  /api/overview                      Overview
  *   GET  /api/services/<name>               ServiceDetail (name as in harbormaster.yml)
  *   GET  /api/schedules                     SchedulesView
