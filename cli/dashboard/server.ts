@@ -95,9 +95,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
   async function asset(response: ServerResponse, name: string): Promise<void> {
     const type = CONTENT_TYPES[extname(name)];
-    // basename keeps a request inside assets/: `..` and separators never reach the file system.
+    // basename keeps a request inside public/: `..` and separators never reach the file system; only asset types are served.
     if (!type || basename(name) !== name || name.startsWith('.')) throw notFound(`No asset ${name}`);
-    const body = await readFile(join(publicDirectory, 'assets', name)).catch(() => {
+    const body = await readFile(join(publicDirectory, name)).catch(() => {
       throw notFound(`No asset ${name}`, 'Build the page with `npm run build:dashboard`.');
     });
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });

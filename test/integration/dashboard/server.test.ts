@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ActionResult, ApiError, Overview, ServiceDetail } from '../../../cli/dashboard/api.ts';
 import { openDashboard } from '../../../cli/dashboard/dashboard.ts';
 import type { DashboardServer } from '../../../cli/dashboard/server.ts';
@@ -18,14 +17,13 @@ import { useDeployedStack } from '../support.ts';
  */
 
 const stack = useDeployedStack();
-const PAGE = fileURLToPath(new URL('../../fixtures/dashboard/', import.meta.url));
 const GATED: ServiceOptions['deploy'] = { manualApproval: true };
 const HOUR_BAKE: ServiceOptions['deploy'] = { strategy: { type: 'canary', percent: 50, bakeMinutes: 60 } };
 
 let dashboard: DashboardServer;
 let token = '';
 beforeEach(async () => {
-  dashboard = await openDashboard(new Session({ stage: 'local' }), { port: 0, intervalMs: 200, publicDirectory: PAGE });
+  dashboard = await openDashboard(new Session({ stage: 'local' }), { port: 0, intervalMs: 200 });
   token = /<meta name="csrf-token" content="([^"]+)">/.exec(await (await fetch(dashboard.url)).text())?.[1] ?? '';
   assert.ok(token, 'the page carries the token');
 });

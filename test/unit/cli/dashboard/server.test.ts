@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { notFound, refused } from '../../../../cli/dashboard/errors.ts';
 import { startDashboardServer, type DashboardServer } from '../../../../cli/dashboard/server.ts';
 
@@ -10,7 +9,6 @@ import { startDashboardServer, type DashboardServer } from '../../../../cli/dash
  * validation and the shared streams, over real HTTP. The AWS side is test/integration/dashboard/server.test.ts.
  */
 
-const PAGE = fileURLToPath(new URL('../../../fixtures/dashboard/', import.meta.url));
 
 /** What the views answer: a counter that moves when a test says so, and how many times it was read. */
 const state = { version: 1, reads: 0, failing: false };
@@ -45,7 +43,7 @@ const actions = {
 let server: DashboardServer;
 let token = '';
 before(async () => {
-  server = await startDashboardServer({ views, actions, port: 0, intervalMs: 50, publicDirectory: PAGE });
+  server = await startDashboardServer({ views, actions, port: 0, intervalMs: 50 });
   const page = await fetch(server.url);
   token = /<meta name="csrf-token" content="([^"]+)">/.exec(await page.text())?.[1] ?? '';
 });
