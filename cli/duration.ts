@@ -26,14 +26,7 @@ export function parseDuration(text: string): number {
   return total;
 }
 
-/** `45s`, `3m5s`, `2h3m`, `3d4h`: two units at most, as kubectl shows ages. */
-export function formatDuration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  if (whole < 60) return `${whole}s`;
-  const [big, bigName, small, smallName] =
-    whole < 3600 ? [Math.floor(whole / 60), 'm', whole % 60, 's'] : whole < 86_400 ? [Math.floor(whole / 3600), 'h', Math.floor((whole % 3600) / 60), 'm'] : [Math.floor(whole / 86_400), 'd', Math.floor((whole % 86_400) / 3600), 'h'];
-  return small > 0 ? `${big}${bigName}${small}${smallName}` : `${big}${bigName}`;
-}
+export { formatDuration } from './time-text.ts';
 
 /** A commander argument parser for duration options: milliseconds, or a usage error (exit 2). */
 export function durationOption(value: string): number {

@@ -1,21 +1,9 @@
 import type { ScheduleOverview } from '../../functions/schedules/index.ts';
 import type { ScheduleRun } from '../../functions/schedules/domain/schedule.ts';
 import { renderTable, type Colours } from '../output.ts';
+import { inZone } from '../time-text.ts';
 
 /** What `harbormaster schedules` and `schedules history` print for people. */
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** `2026-12-03 02:00 EST`: a fire time as the schedule's zone reads it. */
-export function inZone(iso: string, timeZone: string): string {
-  let format = zoneFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
-    zoneFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
-  return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']} ${parts['timeZoneName']}`;
-}
 
 export function renderScheduleList(schedules: ScheduleOverview[], colours: Colours): string {
   if (schedules.length === 0) return 'No schedules are configured in this stage (declare them under schedules: in harbormaster.yml and apply).\n';

@@ -1,4 +1,6 @@
 import { render } from 'preact';
+import { App } from './app.tsx';
 
-/** The dashboard's page: placeholder until the pages land. */
-render(<main><h1>Harbormaster</h1></main>, document.body);
+/** The dashboard's page (cli/dashboard/api.ts is its contract with the server). */
+const root = document.getElementById('app');
+if (root) render(<App />, root);
