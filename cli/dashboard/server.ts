@@ -48,7 +48,6 @@ export interface DashboardServerOptions {
   port: number;
   /** How often a followed view is looked at again. */
   intervalMs: number;
-  publicDirectory?: string;
 }
 
 export interface DashboardServer {
@@ -61,7 +60,6 @@ export interface DashboardServer {
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const token = randomBytes(32).toString('base64url');
-  const publicDirectory = options.publicDirectory ?? PUBLIC_DIRECTORY;
   const streams = new ViewStreams({ read: (view) => options.views.view(view), intervalMs: options.intervalMs, describeFailure: (error) => apiError(error).body });
   const openStreams = new Set<ServerResponse>();
   let port = 0;
@@ -86,8 +84,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
 
   async function page(response: ServerResponse): Promise<void> {
-    const html = await readFile(join(publicDirectory, 'index.html'), 'utf8').catch(() => {
-      throw new DashboardError(500, `The dashboard's page is missing from ${publicDirectory}`, { hint: 'Build it with `npm run build:dashboard`.' });
+    const html = await readFile(join(PUBLIC_DIRECTORY, 'index.html'), 'utf8').catch(() => {
+      throw new DashboardError(500, `The dashboard's page is missing from ${PUBLIC_DIRECTORY}`, { hint: 'Build it with `npm run build:dashboard`.' });
     });
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     response.end(html.replaceAll(TOKEN_PLACEHOLDER, token));
@@ -97,7 +95,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     const type = CONTENT_TYPES[extname(name)];
     // basename keeps a request inside public/: `..` and separators never reach the file system; only asset types are served.
     if (!type || basename(name) !== name || name.startsWith('.')) throw notFound(`No asset ${name}`);
-    const body = await readFile(join(publicDirectory, name)).catch(() => {
+    const body = await readFile(join(PUBLIC_DIRECTORY, name)).catch(() => {
       throw notFound(`No asset ${name}`, 'Build the page with `npm run build:dashboard`.');
     });
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
