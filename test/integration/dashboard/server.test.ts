@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ActionResult, ApiError, Overview, ServiceDetail } from '../../../cli/dashboard/api.ts';
 import { openDashboard } from '../../../cli/dashboard/dashboard.ts';
 import type { DashboardServer } from '../../../cli/dashboard/server.ts';
+import { main } from '../../../cli/program.ts';
 import { Session } from '../../../cli/session.ts';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
 import { runCli } from '../../cli-support.ts';
@@ -56,6 +57,28 @@ async function recorded(target: BlueGreenService, deploymentId: string) {
 }
 
 describe('harbormaster dashboard (server)', () => {
+  it('is served by the verb until interrupted (--port 0: a free port)', async () => {
+    await createBlueGreenService(stack.aws.clientConfig, {});
+    let out = '';
+    let err = '';
+    const interrupt = new AbortController();
+    const running = main(['--stage', 'local', 'dashboard', '--port', '0', '--interval', '500ms'], {
+      io: { out: (text) => void (out += text), err: (text) => void (err += text), isTTY: false, columns: 120 },
+      signal: interrupt.signal,
+    });
+    let url = '';
+    await eventually('the verb prints its URL', async () => {
+      url = /^Dashboard of stage local: (http:\/\/127\.0\.0\.1:\d+\/)\nCtrl-C stops it\.\n$/.exec(out)?.[1] ?? '';
+      return url !== '' || err !== '';
+    });
+    assert.equal(err, '');
+    const overview = (await (await fetch(`${url}api/overview`)).json()) as Overview;
+    assert.deepEqual(overview.services.map((service) => service.name), ['web']);
+    interrupt.abort();
+    assert.equal(await running, 0);
+    await assert.rejects(fetch(url), 'nothing serves it once interrupted');
+  });
+
   it('lists the configured services and shows one in detail: status with steps, history, scaling, actions', async () => {
     const { deploymentId } = await deployed(GATED, 'approval');
     const overview = await get<Overview>('/api/overview');
