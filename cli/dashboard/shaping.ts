@@ -32,8 +32,8 @@ export interface MetricPoint {
 }
 
 /**
- * Desired count against the alarm metric, oldest first. The desired count is what each scaling activity set (or
- * found, when it did not scale), then the service's count now; the metric is CloudWatch's datapoints when they were
+ * Desired count against the alarm metric, oldest first. The desired count is what the oldest activity started from,
+ * then what each activity set (or found, when it did not scale), then the service's count now; the metric is CloudWatch's datapoints when they were
  * read, else the values the activities recorded. Points at the same time are merged.
  */
 export function scalingSeries(
@@ -50,7 +50,12 @@ export function scalingSeries(
   }
   for (const point of metric.points) add(point.at, { metric: point.value });
   if (now?.desiredCount !== undefined) add(now.at, { desiredCount: now.desiredCount });
-  return { ...(metric.name ? { metricName: metric.name } : {}), points: [...byTime.values()].sort((a, b) => a.at.localeCompare(b.at)) };
+  const points = [...byTime.values()].sort((a, b) => a.at.localeCompare(b.at));
+  // Before the oldest activity the count was what that activity started from: the line starts with the chart.
+  const oldest = entries.at(-1);
+  const first = points[0];
+  if (oldest?.fromCapacity != null && first && first.at < oldest.at && first.desiredCount === undefined) first.desiredCount = oldest.fromCapacity;
+  return { ...(metric.name ? { metricName: metric.name } : {}), points };
 }
 
 /** How far back the chart reads the metric: from the oldest activity shown, at least an hour, at most a day. */

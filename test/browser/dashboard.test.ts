@@ -9,6 +9,7 @@ import { Session } from '../../cli/session.ts';
 import { createBlueGreenService, productionWeights, pushImage, type BlueGreenService, type ServiceOptions } from '../../local/sample-blue-green.ts';
 import { runCli } from '../cli-support.ts';
 import { assertRolledBack, deployments, eventually, parkedIn } from '../integration/deploy/blue-green-support.ts';
+import { SCALED, scaledOutService } from '../integration/dashboard/scaled-service.ts';
 import { useDeployedStack } from '../integration/support.ts';
 
 /**
@@ -135,6 +136,15 @@ describe('harbormaster dashboard in the browser', { skip: missing }, () => {
     assert.equal(recorded?.['approvedBy'], 'harbormaster dashboard');
     assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
     await notReloaded();
+  });
+
+  it('charts a scale-out: desired count against the CPU CloudWatch recorded', async () => {
+    await scaledOutService(stack);
+    await page.goto(`${dashboard.url}#/services/${SCALED.name}`);
+    const figure = page.getByRole('figure', { name: 'Scaling activity' });
+    await figure.locator('canvas').first().waitFor();
+    await page.getByRole('table', { name: 'Scaling history' }).getByText(SCALED.alarmName).first().waitFor();
+    await figure.screenshot({ path: `${SCREENSHOTS}scaling.png` });
   });
 
   it('aborts a baking deploy from the page: it rolls back', async () => {

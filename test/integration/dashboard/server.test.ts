@@ -10,6 +10,7 @@ import { createBlueGreenService, deployExecutions, productionWeights, pushImage,
 import { runCli } from '../../cli-support.ts';
 import { assertRolledBack, deployments, eventually, parkedIn } from '../deploy/blue-green-support.ts';
 import { useDeployedStack } from '../support.ts';
+import { SCALED, scaledOutService } from './scaled-service.ts';
 
 /**
  * `harbormaster dashboard`'s server on the local AWS, over HTTP: real deploys of the sample blue/green service
@@ -98,6 +99,16 @@ describe('harbormaster dashboard (server)', () => {
     const unknown = await fetch(new URL('/api/services/nope', dashboard.url));
     assert.equal(unknown.status, 404);
     assert.match(((await unknown.json()) as ApiError).hint ?? '', /Configured: web\./);
+  });
+
+  it('charts scaling: the desired count from the activity against the alarm metric read from CloudWatch', async () => {
+    await scaledOutService(stack);
+    const detail = await get<ServiceDetail>(`/api/services/${SCALED.name}`);
+    assert.deepEqual(detail.scaling.map((entry) => [entry.alarmName, entry.outcome, entry.fromCapacity, entry.toCapacity]), [[SCALED.alarmName, 'scaled', 2, 4]]);
+    assert.equal(detail.scalingSeries.metricName, 'CPUUtilization');
+    assert.deepEqual(detail.scalingSeries.points.flatMap((point) => (point.metric === undefined ? [] : [point.metric])), [35, 48, 62, 85], 'the datapoints CloudWatch has, oldest first');
+    assert.deepEqual(detail.scalingSeries.points.flatMap((point) => (point.desiredCount === undefined ? [] : [point.desiredCount])), [2, 4, 4], 'from 2, set to 4 by the activity, 4 now');
+    assert.deepEqual(detail.actions, { approve: false, promote: false, abort: false, rollback: false }, 'no deploy configuration: no deploy actions');
   });
 
   it('approves a gated deploy through POST, which then SUCCEEDS; without the token, or from another Host, nothing changes', async () => {

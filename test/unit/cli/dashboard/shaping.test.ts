@@ -91,13 +91,13 @@ describe('scalingSeries', () => {
       },
     },
     {
-      name: 'with CloudWatch datapoints: those are the metric, merged with an activity at the same time',
+      name: 'with CloudWatch datapoints: those are the metric, merged with an activity at the same time; the count starts from the oldest activity’s',
       entries: [scaledOut],
       metric: { name: 'CPUUtilization', points: [{ at: '2026-12-02T10:04:00.000Z', value: 60 }, { at: scaledOut.at, value: 84 }] },
       expected: {
         metricName: 'CPUUtilization',
         points: [
-          { at: '2026-12-02T10:04:00.000Z', metric: 60 },
+          { at: '2026-12-02T10:04:00.000Z', metric: 60, desiredCount: 2 },
           { at: scaledOut.at, desiredCount: 4, metric: 84 },
         ],
       },
