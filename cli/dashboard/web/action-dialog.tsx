@@ -8,7 +8,7 @@ import { postAction } from './api-client.ts';
  */
 export function ActionButton(props: {
   label: string;
-  /** The accessible name of the button when the label alone is ambiguous (`Run nightly now`). */
+  /** The accessible name of the button when the label alone is ambiguous (`Run now: nightly`). */
   buttonName?: string;
   explanation: string;
   path: string;

@@ -19,8 +19,12 @@ export function App() {
   const route = parseRoute(useHash());
   const main = useRef<HTMLElement>(null);
   const key = routeHref(route);
+  const first = useRef(true);
   useEffect(() => {
     document.title = routeTitle(route);
+    // After a navigation (not on load) focus goes to the new page, as a full page load would put it at its top.
+    if (!first.current) main.current?.focus();
+    first.current = false;
   }, [key]);
   const section = route.page === 'service' ? 'overview' : route.page;
   return (

@@ -69,6 +69,6 @@ function chartOptions(width: number, metric: string): uPlot.Options {
       { label: 'Desired count', scale: 'count', stroke: DESIRED_COLOUR, width: 2, paths: uPlot.paths.stepped?.({ align: 1 }), spanGaps: true },
       { label: metric, scale: 'metric', stroke: METRIC_COLOUR, width: 2, dash: [6, 4], spanGaps: true, points: { show: true, size: 5 } },
     ],
-    axes: [{ ...axis }, { ...axis, scale: 'count', label: 'Desired count' }, { ...axis, scale: 'metric', side: 1, label: metric, grid: { show: false } }],
+    axes: [{ ...axis, label: 'Time (UTC)' }, { ...axis, scale: 'count', label: 'Desired count' }, { ...axis, scale: 'metric', side: 1, label: metric, grid: { show: false } }],
   };
 }

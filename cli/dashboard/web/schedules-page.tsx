@@ -41,7 +41,7 @@ export function SchedulesPage({ view, now }: { view: SchedulesView; now: number 
             <td>
               <ActionButton
                 label="Run now"
-                buttonName={`Run ${schedule.name} now`}
+                buttonName={`Run now: ${schedule.name}`}
                 explanation={`Start ${schedule.name}'s task once now, outside its schedule.`}
                 path={`/api/schedules/${encodeURIComponent(schedule.name)}/run`}
                 body={{}}

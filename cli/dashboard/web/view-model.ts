@@ -141,13 +141,13 @@ export function availableControls(actions: ServiceActions, service: string): Con
   const running = actions.deploymentId ? { deploymentId: actions.deploymentId } : {};
   const which = actions.deploymentId ?? 'the running deployment';
   const controls: Control[] = [];
-  if (actions.approve) controls.push({ label: 'Approve', verb: 'approve', body: running, explanation: `Approve ${which}: production traffic moves on to green.`, danger: false });
+  if (actions.approve) controls.push({ label: 'Approve', verb: 'approve', body: running, explanation: `Pass the approval gate of ${which}: production traffic then moves to green.`, danger: false });
   if (actions.promote) {
-    controls.push({ label: 'Promote', verb: 'promote', body: running, explanation: `Skip the current bake of ${which} and go on to the next step.`, danger: false });
-    controls.push({ label: 'Promote fully', verb: 'promote', body: { ...running, full: true }, explanation: `Skip every remaining step of ${which}: all production traffic goes to green now.`, danger: false });
+    controls.push({ label: 'Promote', verb: 'promote', body: running, explanation: `End the wait ${which} is parked on now (a bake or the approval gate); later bakes run as planned.`, danger: false });
+    controls.push({ label: 'Promote fully', verb: 'promote', body: { ...running, full: true }, explanation: `Skip every remaining bake of ${which} and pass the approval gate. Green's health and the rollback alarms are still checked at every step.`, danger: false });
   }
-  if (actions.abort) controls.push({ label: 'Abort', verb: 'abort', body: running, explanation: `Abort ${which}: traffic returns to blue and green is removed.`, danger: true });
-  if (actions.rollback) controls.push({ label: 'Roll back', verb: 'rollback', body: {}, explanation: `Roll ${service} back: redeploy the revision that ran before the newest successful deployment.`, danger: true });
+  if (actions.abort) controls.push({ label: 'Abort', verb: 'abort', body: running, explanation: `Roll ${which} back: production traffic back on blue, green removed, blue untouched.`, danger: true });
+  if (actions.rollback) controls.push({ label: 'Roll back', verb: 'rollback', body: {}, explanation: `Undo the newest successful deployment of ${service}: deploy the revision that ran before it, with the usual blue/green steps.`, danger: true });
   return controls;
 }
 
