@@ -85,16 +85,19 @@ describe('harbormaster dashboard in the browser', { skip: missing }, () => {
     return (await status.first().textContent()) ?? '';
   }
 
-  it('lists the services, each linking to its page', async () => {
+  it('lists the services (one deploying, one scaled), each linking to its page', async () => {
     const target = await service(GATED);
+    await scaledOutService(stack);
     await deploy();
     await parkedIn(stack, target, 'approval');
+    await page.setViewportSize({ width: 1280, height: 400 });
     await page.goto(dashboard.url);
     const table = page.getByRole('table', { name: 'Services' });
     const link = table.getByRole('link', { name: 'web', exact: true });
     await link.waitFor();
+    await table.getByRole('link', { name: SCALED.name, exact: true }).waitFor();
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Services' }).waitFor();
-    await page.screenshot({ path: `${SCREENSHOTS}overview.png`, fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOTS}overview.png` });
     await link.click();
     await page.getByRole('heading', { level: 1, name: 'web' }).waitFor();
   });
