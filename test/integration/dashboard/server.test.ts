@@ -155,6 +155,34 @@ describe('harbormaster dashboard (server)', () => {
     assert.deepEqual(detail.actions, { approve: false, promote: false, abort: false, rollback: true });
   });
 
+  it('promotes fully through POST (the hour-long bake ends), then rolls back the success: a rollback deploy of the previous revision', async () => {
+    const { target, deploymentId } = await deployed(HOUR_BAKE, 'traffic-50');
+    const malformed = await act('/api/services/web/promote', { full: 'yes' });
+    assert.deepEqual([malformed.status, ((await malformed.json()) as ApiError).field], [400, 'full']);
+    const promoted = await act('/api/services/web/promote', { full: true });
+    assert.equal(promoted.status, 200, await promoted.clone().text());
+    await eventually('the promoted deployment SUCCEEDED', async () => (await recorded(target, deploymentId)).status === 'SUCCEEDED');
+    assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
+    await eventually('the service is free', async () => (await deployments(stack).lockHolder(target.cluster, target.service)) === undefined, 30_000);
+
+    const rolledBack = await act('/api/services/web/rollback', {});
+    const result = (await rolledBack.json()) as ActionResult;
+    assert.equal(rolledBack.status, 200, JSON.stringify(result));
+    assert.match(result.message, new RegExp(`^Started deployment web-[0-9a-f]{16} of revision .+ to web \\(web-cluster/web\\), undoing deployment ${deploymentId}$`));
+    await eventually('the rollback deploy is recorded', async () => (await deployments(stack).history(target.cluster, target.service))[0]?.deploymentId === result.deploymentId);
+    const [rollback] = await deployments(stack).history(target.cluster, target.service);
+    assert.equal(rollback?.['trigger'], 'rollback');
+  });
+
+  it('reads the schedules and notifications views (none configured: empty)', async () => {
+    const schedules = await get<{ schedules: unknown[] }>('/api/schedules');
+    const notifications = await get<{ channels: unknown[]; deliveries: unknown[] }>('/api/notifications');
+    assert.deepEqual([schedules.schedules, notifications.channels, notifications.deliveries], [[], [], []]);
+    const unknown = await act('/api/schedules/nightly/run', {});
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as ApiError).error, /^No schedule nightly is configured in this stage/);
+  });
+
   it('refuses an approve while the deploy bakes (409 with the hint), then aborts it and the stream shows it rolled back', async () => {
     const { target, deploymentId } = await deployed(HOUR_BAKE, 'traffic-50');
     const before = await recorded(target, deploymentId);
