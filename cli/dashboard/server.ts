@@ -9,7 +9,7 @@ import type { ActionRequest, ApiError } from './api.ts';
 import { SERVICE_ACTIONS, type DashboardActions, type ServiceAction } from './actions.ts';
 import { badRequest, DashboardError, notFound } from './errors.ts';
 import { ViewStreams } from './streams.ts';
-import type { DashboardViews } from './views.ts';
+import { serviceOfView, STAGE_VIEWS, type DashboardViews } from './views.ts';
 
 /**
  * `harbormaster dashboard`'s HTTP server (routes in api.ts): the page, its assets, the views as JSON and as
@@ -105,8 +105,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   async function stream(request: IncomingMessage, response: ServerResponse, view: string): Promise<void> {
     if (!view) throw badRequest('Name the view to follow: ?view=overview, service:<name>, schedules or notifications', 'view');
     // An unknown service is a 404 now, not a stream of failures.
-    if (view.startsWith('service:')) await options.views.knownService(view.slice('service:'.length));
-    else if (!['overview', 'schedules', 'notifications'].includes(view)) throw notFound(`No view ${view}`, 'Follow overview, service:<name>, schedules or notifications.');
+    const service = serviceOfView(view);
+    if (service !== undefined) await options.views.knownService(service);
+    else if (!(STAGE_VIEWS as readonly string[]).includes(view)) throw notFound(`No view ${view}`, 'Follow overview, service:<name>, schedules or notifications.');
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     response.write(`retry: ${Math.max(1000, options.intervalMs)}\n\n`);
     openStreams.add(response);
@@ -162,7 +163,7 @@ function viewOf(path: string[]): string {
   const [, kind, name, ...rest] = path;
   if (rest.length === 0) {
     if (kind === 'services' && name) return `service:${name}`;
-    if ((kind === 'overview' || kind === 'schedules' || kind === 'notifications') && name === undefined) return kind;
+    if (kind !== undefined && (STAGE_VIEWS as readonly string[]).includes(kind) && name === undefined) return kind;
   }
   throw notFound(`Nothing at /${path.join('/')}`, 'GET /api/overview, /api/services/<name>, /api/schedules or /api/notifications.');
 }

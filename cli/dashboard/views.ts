@@ -20,8 +20,14 @@ const SCALING_HISTORY = 50;
 const SCHEDULE_RUNS = 10;
 const DELIVERIES = 50;
 
-/** What a stream may follow: `overview`, `service:<name>`, `schedules`, `notifications` (api.ts). */
-export type ViewName = string;
+/** The views a stream may follow besides `service:<name>` (api.ts). */
+export const STAGE_VIEWS = ['overview', 'schedules', 'notifications'] as const;
+const SERVICE_VIEW = 'service:';
+
+/** The service a `service:<name>` view names, if it is one. */
+export function serviceOfView(view: string): string | undefined {
+  return view.startsWith(SERVICE_VIEW) ? view.slice(SERVICE_VIEW.length) : undefined;
+}
 
 export class DashboardViews {
   private readonly session: Session;
@@ -33,11 +39,12 @@ export class DashboardViews {
   }
 
   /** The view a stream names; unknown names are a 404 like an unknown page. */
-  view(name: ViewName): Promise<unknown> {
+  view(name: string): Promise<unknown> {
     if (name === 'overview') return this.overview();
     if (name === 'schedules') return this.schedules();
     if (name === 'notifications') return this.notifications();
-    if (name.startsWith('service:')) return this.service(name.slice('service:'.length));
+    const service = serviceOfView(name);
+    if (service !== undefined) return this.service(service);
     return Promise.reject(notFound(`No view ${name}`, 'Follow overview, service:<name>, schedules or notifications.'));
   }
 
