@@ -43,7 +43,11 @@ export interface DeployTarget {
 
 export async function deployTarget(cli: Cli, command: Command, argument: string): Promise<DeployTarget> {
   const session = cli.session(command);
-  const known = await resolveService(session, argument);
+  return deployTargetOf(session, await resolveService(session, argument));
+}
+
+/** The deploy target of a service already resolved (the dashboard names services as harbormaster.yml does). */
+export async function deployTargetOf(session: Session, known: KnownService): Promise<DeployTarget> {
   const label = `${known.name} (${known.cluster}/${known.service})`;
   if (!known.stored.config.deploy) {
     throw new CliError(`${label} has no deploy configuration`, { hint: `Add services.${known.name}.deploy to harbormaster.yml and run \`harbormaster apply\`.` });

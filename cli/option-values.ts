@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from './duration.ts';
+import { durationOption, parseDuration } from './duration.ts';
 
 /**
  * Option values that are more than a string, for commander's argParser: a bad value is a usage error (exit code 2)
@@ -32,4 +32,14 @@ export function parseCount(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('Give a whole number of at least 1.');
   return value;
+}
+
+/** Each look of a watch costs a dozen ECS, ELB and DynamoDB reads, which share the account's rate limits. */
+const MIN_INTERVAL_MS = 100;
+
+/** How often a watch looks again (`--interval 2s`), in milliseconds: at least 100ms. */
+export function parseInterval(text: string): number {
+  const interval = durationOption(text);
+  if (interval < MIN_INTERVAL_MS) throw new InvalidArgumentError(`must be at least ${MIN_INTERVAL_MS}ms`);
+  return interval;
 }

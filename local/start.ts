@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
+import type { DashboardServer } from '../cli/dashboard/server.ts';
 import type { LocalAws } from './local-aws.ts';
 import { findFreePort, portIsFree, startMotoAhead, type MotoAhead } from './moto/server.ts';
 
 const DEFAULT_PORT = 4566;
+/** The local control plane answers fast: the dashboard looks again every second. */
+const DASHBOARD_INTERVAL_MS = 1000;
 
 const HELP = `Usage: npm start [-- --once] [-- --port N] [-- --stage NAME]
 
@@ -12,8 +15,9 @@ Runs the Harbormaster control plane on the embedded local AWS (moto plus our loc
   3. creates the demo services and applies examples/harbormaster.yml with \`harbormaster apply\`,
   4. shows each capability at work: a canary deploy on push, a bad image rolled back, an alarm scaling a service
      out and back in, task events ingested, a revision cleanup dry run then a real run.
-Then it prints the environment a second terminal needs to drive it with \`npx harbormaster\`, and keeps running
-until Ctrl+C.
+The dashboard (\`harbormaster dashboard\`) is served from the moment the stack is deployed, so the scenes can be
+watched in a browser. Then it prints the environment a second terminal needs to drive it with \`npx harbormaster\`,
+and keeps running until Ctrl+C.
 
 Options:
   --once        exit after the scenes
@@ -51,6 +55,8 @@ const { startLocalAws } = await import('./local-aws.ts');
 const { deployWithOsls } = await import('./stack.ts');
 const { createDemoServices } = await import('./demo-services.ts');
 const { SCENES } = await import('./scenes/index.ts');
+const { Session } = await import('../cli/session.ts');
+const { openDashboard } = await import('../cli/dashboard/dashboard.ts');
 const { Milestones, sceneContext } = await import('./scenes/scene.ts');
 const milestones = new Milestones();
 
@@ -60,8 +66,13 @@ heading('Starting the local AWS (moto + local runtime) while the functions are b
 if (defaultPortTaken) console.log(`  port ${DEFAULT_PORT} is taken (another local AWS?): using a free one`);
 const aws = await startAws(motoAhead);
 milestones.reach('local AWS started');
-const stop = async () => {
+let dashboard: DashboardServer | undefined;
+const stopAll = async () => {
+  await dashboard?.close();
   await aws.stop();
+};
+const stop = async () => {
+  await stopAll();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());
@@ -76,6 +87,9 @@ try {
   const deployStarted = performance.now();
   await Promise.all([deployWithOsls(stage, aws.endpoint), warming]);
   console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s (${milestones.reach('stack deployed').toFixed(1)} s after start)`);
+  // Served from now on, so the scenes can be watched in the browser as they run.
+  dashboard = await openDashboard(new Session({ stage }), { port: 0, intervalMs: DASHBOARD_INTERVAL_MS });
+  console.log(`  dashboard ${dashboard.url}`);
 
   const { startNotificationReceivers } = await import('./notification-receivers.ts');
   await startNotificationReceivers(aws);
@@ -90,12 +104,12 @@ try {
   console.log(`\nTimings: ${milestones.summary()}`);
 } catch (error) {
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
-  await aws.stop();
+  await stopAll();
   process.exit(1);
 }
 
 if (options.once) {
-  await aws.stop();
+  await stopAll();
 } else {
   // One write, so a reader (a second terminal's script, the e2e test) never sees half of the hints.
   console.log(
@@ -105,6 +119,7 @@ if (options.once) {
       '  npx harbormaster status',
       '  npx harbormaster deploys shop',
       '  npx harbormaster plan --file examples/harbormaster.yml',
+      `Or watch it in the browser: ${dashboard?.url ?? ''}`,
       'Ctrl+C stops it.',
     ].join('\n'),
   );

@@ -3,7 +3,7 @@ import { printJson } from '../output.ts';
 import type { Cli } from '../program.ts';
 import { renderHistory } from '../render/status.ts';
 import { resolveService } from '../services.ts';
-import { statusReader } from './status.ts';
+import { statusReader } from '../status-reader.ts';
 
 /** History is read in one go (an index query, then the items by key): a bound keeps a typo from reading years of it. */
 const MAX_LIMIT = 1000;

@@ -3,6 +3,7 @@ import { register as abort } from './abort.ts';
 import { register as apply } from './apply.ts';
 import { register as approve } from './approve.ts';
 import { register as cleanup } from './cleanup.ts';
+import { register as dashboard } from './dashboard.ts';
 import { register as deploy } from './deploy.ts';
 import { register as deploys } from './deploys.ts';
 import { register as events } from './events.ts';
@@ -18,4 +19,4 @@ import { register as unlock } from './unlock.ts';
 import { register as validate } from './validate.ts';
 
 /** Every verb, in the order `harbormaster --help` lists them: configuration, then watching, then acting. */
-export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, deploy, approve, promote, abort, rollback, unlock, cleanup, schedules, notifications];
+export const VERBS: Verb[] = [init, validate, plan, apply, status, deploys, events, scaling, dashboard, deploy, approve, promote, abort, rollback, unlock, cleanup, schedules, notifications];

@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
-import { ConfigStore } from '../../functions/config/index.ts';
-import { DeliveryQueue, DeliveryStore, FINAL_STATUSES, NotificationControls, type ChannelView, type DeliveryRecord, type DeliveryStatus } from '../../functions/notify/index.ts';
+import { DeliveryStore, FINAL_STATUSES, type ChannelView, type DeliveryRecord, type DeliveryStatus, type NotificationControls } from '../../functions/notify/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { durationOption } from '../duration.ts';
 import { parseCount } from '../option-values.ts';
 import { printJson, renderTable, type Colours } from '../output.ts';
+import { DELIVERY_STATUSES, newestDeliveries, notificationControls } from '../notifications.ts';
 import type { Cli } from '../program.ts';
 
-const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'retrying', ...FINAL_STATUSES];
 const MAX_LIMIT = 1000;
 const POLL_MS = 1000;
 
@@ -26,16 +25,14 @@ export function register(program: Command, cli: Cli): void {
     .command('deliveries')
     .description('Deliveries newest first (one per announcement and channel): status, attempts, last answer.')
     .option('--channel <name>', 'only this channel')
-    .addOption(new Option('--status <status>', 'only deliveries in this status').choices(STATUSES))
+    .addOption(new Option('--status <status>', 'only deliveries in this status').choices(DELIVERY_STATUSES))
     .option('--limit <n>', `how many (at most ${MAX_LIMIT})`, (text: string) => Math.min(parseCount(text), MAX_LIMIT), 20)
     .action(async (options: { channel?: string; status?: DeliveryStatus; limit: number }, command: Command) => {
       const session = cli.session(command);
       const control = await controls(cli, command);
       const deliveries = await session.call('read the deliveries', async () => {
         if (options.channel || options.status) return control.deliveries({ channel: options.channel, status: options.status, limit: options.limit });
-        // Without a filter: the newest of every status.
-        const all = (await Promise.all(STATUSES.map((status) => control.deliveries({ status, limit: options.limit })))).flat();
-        return all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, options.limit);
+        return newestDeliveries(control, options.limit);
       });
       if (cli.json(command)) return printJson(cli.io, { deliveries });
       cli.io.out(deliveries.length === 0 ? 'No deliveries.\n' : renderDeliveries(deliveries, cli.colours(command)));
@@ -93,18 +90,8 @@ export function register(program: Command, cli: Cli): void {
     });
 }
 
-async function controls(cli: Cli, command: Command): Promise<NotificationControls> {
-  const session = cli.session(command);
-  const stack = await session.stack();
-  const configs = new ConfigStore(session.documents, stack.tables.state);
-  return new NotificationControls({
-    documents: session.documents,
-    outboxTable: stack.tables.outbox,
-    store: new DeliveryStore(session.documents, stack.tables.state),
-    queue: new DeliveryQueue(session.sqs, stack.deliveryQueueUrl),
-    config: async () => (await session.call('read the notifications configuration', () => configs.getNotificationsConfig()))?.config,
-    now: () => cli.now(),
-  });
+function controls(cli: Cli, command: Command): Promise<NotificationControls> {
+  return notificationControls(cli.session(command), () => cli.now());
 }
 
 function renderChannels(channels: ChannelView[], colours: Colours): string {

@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { SectionStore } from '../../functions/config/index.ts';
-import { ScheduleControls, ScheduleItems, SchedulerSchedules, ScheduleSection, TaskDefinitionCheck } from '../../functions/schedules/index.ts';
+import { ScheduleItems, SchedulerSchedules, ScheduleSection, TaskDefinitionCheck } from '../../functions/schedules/index.ts';
 import { durationOption } from '../duration.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { parseCount } from '../option-values.ts';
 import { printJson } from '../output.ts';
 import type { Cli } from '../program.ts';
 import { renderScheduleHistory, renderScheduleList } from '../render/schedules.ts';
+import { scheduleControls } from '../schedules.ts';
 import type { Session, StackResources } from '../session.ts';
 
 /** How often `schedules run --wait` looks at the run's execution. */
@@ -101,16 +102,6 @@ export function register(program: Command, cli: Cli): void {
       else if (runs.length === 0) cli.io.out(`No runs of ${name} are recorded yet.\n`);
       else cli.io.out(renderScheduleHistory(runs, cli.colours(command)));
     });
-}
-
-async function scheduleControls(session: Session): Promise<ScheduleControls> {
-  const stack = await session.stack();
-  return new ScheduleControls({
-    items: new ScheduleItems(session.documents, stack.tables.state),
-    scheduler: new SchedulerSchedules(session.scheduler, stack.schedules.groupName),
-    sfn: session.sfn,
-    deployment: stack.schedules,
-  });
 }
 
 /** The schedules section's store for plan and apply. */

@@ -1,14 +1,14 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { operatorServiceStatus, statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
-import { ScalingStore } from '../../functions/scaling/index.ts';
+import { Option, type Command } from 'commander';
+import { statusFingerprint, watchVerdict, type ServiceStatus, type ServiceStatusReader, type StatusTarget, type WatchVerdict } from '../../functions/deploy/index.ts';
 import { durationOption, formatDuration } from '../duration.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { parseInterval } from '../option-values.ts';
 import { printJson, printNdjson } from '../output.ts';
 import type { Cli } from '../program.ts';
 import { LiveView } from '../render/live-view.ts';
 import { renderOverview, renderServiceStatus } from '../render/status.ts';
-import { knownServices, resolveService, type KnownService } from '../services.ts';
-import type { Session } from '../session.ts';
+import { knownServices, resolveService } from '../services.ts';
+import { statusReader, statusTarget } from '../status-reader.ts';
 
 interface StatusOptions {
   watch?: boolean;
@@ -17,8 +17,6 @@ interface StatusOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 2000;
-/** Each look costs a dozen ECS, ELB and DynamoDB reads, which share the account's rate limits. */
-const MIN_INTERVAL_MS = 100;
 
 export function register(program: Command, cli: Cli): void {
   program
@@ -33,7 +31,7 @@ export function register(program: Command, cli: Cli): void {
         durationOption,
       ),
     )
-    .addOption(new Option('--interval <duration>', 'how often to look again while watching or waiting').argParser(intervalOption).default(DEFAULT_INTERVAL_MS, '2s'))
+    .addOption(new Option('--interval <duration>', 'how often to look again while watching or waiting').argParser(parseInterval).default(DEFAULT_INTERVAL_MS, '2s'))
     .action(async (argument: string | undefined, options: StatusOptions, command: Command) => {
       const session = cli.session(command);
       const reader = await statusReader(session);
@@ -54,18 +52,6 @@ export function register(program: Command, cli: Cli): void {
       if (cli.json(command)) printJson(cli.io, status);
       else cli.io.out(renderServiceStatus(status, cli.colours(command)));
     });
-}
-
-/** The status reader of the session's stage, with the scaling history for the last scaling action. */
-export async function statusReader(session: Session): Promise<ServiceStatusReader> {
-  const { tables } = await session.stack();
-  const scaling = new ScalingStore(session.documents, tables);
-  return operatorServiceStatus(session, tables, (cluster, service) => scaling.latestActivity(cluster, service));
-}
-
-function statusTarget(known: KnownService): StatusTarget {
-  const deploy = known.stored.config.deploy;
-  return { name: known.name, cluster: known.cluster, service: known.service, ...(deploy ? { deploy } : {}) };
 }
 
 /**
@@ -115,9 +101,3 @@ function frame(status: ServiceStatus, verdict: WatchVerdict, exitCode: number | 
   return { ...status, verdict: { ...verdict, ...(exitCode === undefined ? {} : { exitCode }) } };
 }
 
-
-function intervalOption(value: string): number {
-  const interval = durationOption(value);
-  if (interval < MIN_INTERVAL_MS) throw new InvalidArgumentError(`must be at least ${MIN_INTERVAL_MS}ms`);
-  return interval;
-}

@@ -88,6 +88,13 @@ describe('npm start', () => {
       assert.deepEqual(Object.keys(environment).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
       assert.match(stdout, /\n {2}npx harbormaster status\n/, 'what to try next');
 
+      const [, dashboardUrl] = /\n {2}dashboard (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout) ?? [];
+      assert.ok(dashboardUrl, 'the dashboard is served right after the stack is deployed');
+      assert.match(stdout, new RegExp(`\nOr watch it in the browser: ${dashboardUrl}\n`));
+      const overview = (await (await fetch(`${dashboardUrl}api/overview`)).json()) as { stage: string; services: { name: string }[] };
+      assert.equal(overview.stage, 'e2e');
+      assert.deepEqual(overview.services.map((service) => service.name).sort(), ['api', 'shop'], 'the demo services of examples/harbormaster.yml');
+
       const plan = await secondTerminal(['plan', '--file', 'examples/harbormaster.yml'], environment);
       assert.equal(plan.code, 0, plan.stderr);
       assert.match(plan.stdout, /Plan for stage e2e \(harbormaster-e2e\) from examples\/harbormaster\.yml:/);
@@ -109,6 +116,7 @@ describe('npm start', () => {
       const [code, signal] = await exited;
       assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
       await assert.rejects(fetch(environment['AWS_ENDPOINT_URL'] as string), 'nothing serves the endpoint any more');
+      await assert.rejects(fetch(dashboardUrl), 'nor the dashboard');
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }

@@ -34,26 +34,19 @@ export class AlarmMetrics {
   }
 
   async recentDatapoints(alarm: AlarmDefinition, now: Date): Promise<number[]> {
-    const period = alarm.Period ?? alarm.Metrics?.find((query) => query.MetricStat)?.MetricStat?.Period ?? 60;
-    const window = period * Math.max(1, alarm.EvaluationPeriods ?? 1);
-    const queries: MetricDataQuery[] = alarm.Metrics?.length
-      ? alarm.Metrics
-      : [
-          {
-            Id: 'alarm_metric',
-            MetricStat: {
-              Metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions?.map(({ Name, Value }) => ({ Name, Value })) },
-              Period: period,
-              Stat: alarm.Statistic ?? alarm.ExtendedStatistic ?? 'Average',
-              ...(alarm.Unit ? { Unit: alarm.Unit as never } : {}),
-            },
-            ReturnData: true,
-          },
-        ];
-    const pages = paginateGetMetricData(
-      { client: this.cloudwatch },
-      { MetricDataQueries: queries, StartTime: new Date(now.getTime() - window * 1000), EndTime: now },
-    );
+    const window = periodOf(alarm) * Math.max(1, alarm.EvaluationPeriods ?? 1);
+    return (await this.datapoints(alarm, new Date(now.getTime() - window * 1000), now)).values;
+  }
+
+  /** The alarm's metric from `from` to `to`, oldest first, with the time of each datapoint (the dashboard's chart). */
+  async series(alarm: AlarmDefinition, from: Date, to: Date): Promise<{ at: string; value: number }[]> {
+    const { values, timestamps } = await this.datapoints(alarm, from, to);
+    return values.map((value, index) => ({ at: timestamps[index]?.toISOString() ?? '', value })).filter((point) => point.at !== '').sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  private async datapoints(alarm: AlarmDefinition, from: Date, to: Date): Promise<{ values: number[]; timestamps: Date[] }> {
+    const queries = metricQueries(alarm);
+    const pages = paginateGetMetricData({ client: this.cloudwatch }, { MetricDataQueries: queries, StartTime: from, EndTime: to });
     const results = await collectPages(`GetMetricData ${alarm.AlarmName ?? '(unnamed)'}`, pages, (page) => page.MetricDataResults, async (_what, read) => {
       try {
         return await read();
@@ -62,8 +55,31 @@ export class AlarmMetrics {
       }
     });
     const returned = results.find((result) => queries.find((query) => query.Id === result.Id)?.ReturnData !== false)?.Id;
-    return returned === undefined ? [] : valuesOf(results, returned);
+    if (returned === undefined) return { values: [], timestamps: [] };
+    const mine = results.filter((result) => result.Id === returned);
+    return { values: valuesOf(mine, returned), timestamps: mine.flatMap((result) => result.Timestamps ?? []) };
   }
+}
+
+function periodOf(alarm: AlarmDefinition): number {
+  return alarm.Period ?? alarm.Metrics?.find((query) => query.MetricStat)?.MetricStat?.Period ?? 60;
+}
+
+/** The alarm's single metric and statistic as one query, or its own metric queries. */
+function metricQueries(alarm: AlarmDefinition): MetricDataQuery[] {
+  if (alarm.Metrics?.length) return alarm.Metrics;
+  return [
+    {
+      Id: 'alarm_metric',
+      MetricStat: {
+        Metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions?.map(({ Name, Value }) => ({ Name, Value })) },
+        Period: periodOf(alarm),
+        Stat: alarm.Statistic ?? alarm.ExtendedStatistic ?? 'Average',
+        ...(alarm.Unit ? { Unit: alarm.Unit as never } : {}),
+      },
+      ReturnData: true,
+    },
+  ];
 }
 
 /**
