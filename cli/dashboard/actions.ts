@@ -1,8 +1,9 @@
 import { DeployControlError } from '../../functions/deploy/index.ts';
 import { isEnded } from '../../functions/deploy/domain/deployment.ts';
 import { ScheduleNotFoundError } from '../../functions/schedules/index.ts';
-import { chosenDeployment, deployTargetOf, REQUEST_OUTCOMES, statusCommand, type DeployTarget } from '../deploys.ts';
+import { deployTargetOf, REQUEST_OUTCOMES, statusCommand, type DeployTarget } from '../deploys.ts';
 import { CliError } from '../errors.ts';
+import { operatorName } from '../operator.ts';
 import { scheduleControls } from '../schedules.ts';
 import type { Session } from '../session.ts';
 import type { ActionRequest, ActionResult } from './api.ts';
@@ -17,18 +18,18 @@ import type { DashboardViews } from './views.ts';
 export type ServiceAction = 'approve' | 'abort' | 'promote' | 'rollback';
 export const SERVICE_ACTIONS: readonly ServiceAction[] = ['approve', 'abort', 'promote', 'rollback'];
 
-/** Who acted, as the deployment records it (approvedBy): the CLI records nobody; the dashboard says it was the page. */
-const REQUESTER = 'harbormaster dashboard';
-
 export class DashboardActions {
   private readonly session: Session;
   private readonly views: DashboardViews;
   private readonly now: () => Date;
+  /** Who acts, as the deployment records it (`approvedBy`, …): `dashboard:<user>`, as the CLI records `cli:<user>`. */
+  private readonly requester: string;
 
-  constructor(session: Session, views: DashboardViews, now: () => Date = () => new Date()) {
+  constructor(session: Session, views: DashboardViews, now: () => Date = () => new Date(), env: NodeJS.ProcessEnv = process.env) {
     this.session = session;
     this.views = views;
     this.now = now;
+    this.requester = operatorName('dashboard', env);
   }
 
   async service(name: string, action: ServiceAction, request: ActionRequest & { full?: boolean }): Promise<ActionResult> {
@@ -38,18 +39,18 @@ export class DashboardActions {
       case 'approve': {
         const deploymentId = await this.deployment(target, request, 'approve');
         const hint = `See where it is with ${statusCommand(target)}; approve once it waits at the approval gate (only deploys with manualApproval have one).`;
-        const answer = await control(hint, () => target.controls.approve({ ...ref, deploymentId, by: REQUESTER }));
+        const answer = await control(hint, () => target.controls.approve({ ...ref, deploymentId, by: this.requester }));
         return { ok: true, message: answer.message, deploymentId };
       }
       case 'promote': {
         const deploymentId = await this.deployment(target, request, 'promote');
         const hint = `See where it is with ${statusCommand(target)}: promote again once it bakes or waits for approval, or promote fully to skip every remaining bake.`;
-        const answer = await control(hint, () => target.controls.promote({ ...ref, deploymentId, full: request.full === true, by: REQUESTER }));
+        const answer = await control(hint, () => target.controls.promote({ ...ref, deploymentId, full: request.full === true, by: this.requester }));
         return { ok: true, message: answer.message, deploymentId };
       }
       case 'abort': {
         const deploymentId = await this.deployment(target, request, 'abort');
-        const answer = await control(`${statusCommand(target)} shows its deployments.`, () => target.controls.abort({ ...ref, deploymentId, by: REQUESTER }));
+        const answer = await control(`${statusCommand(target)} shows its deployments.`, () => target.controls.abort({ ...ref, deploymentId, by: this.requester }));
         // As `harbormaster abort`: too late when it took effect (rollback undoes it) or its end is not recorded yet.
         if (answer.outcome === 'already-ended' && (answer.status === 'SUCCEEDED' || !isEnded(answer.status))) {
           throw refused(answer.message, answer.status === 'SUCCEEDED' ? 'Roll it back instead: that deploys the revision before it.' : `\`harbormaster unlock ${name}\` records how it ended and frees the service.`);
@@ -79,9 +80,12 @@ export class DashboardActions {
     }
   }
 
-  /** The deployment the request names, else the lock holder; none running is a refusal, as in the CLI. */
-  private deployment(target: DeployTarget, request: ActionRequest, nothingTo: string): Promise<string> {
-    return refusalsOf(() => chosenDeployment(target, request.deploymentId, nothingTo));
+  /** The deployment the request names, else the lock holder; none running is a refusal, worded for the page. */
+  private async deployment(target: DeployTarget, request: ActionRequest, nothingTo: string): Promise<string> {
+    if (request.deploymentId !== undefined) return request.deploymentId;
+    const holder = await this.session.call(`read the deploy lock of ${target.label}`, () => target.deployments.lockHolder(target.ref.cluster, target.ref.service));
+    if (holder === undefined) throw refused(`No deployment of ${target.label} is running: nothing to ${nothingTo}`, 'It may have just ended: the deploy history on this page shows how.');
+    return holder;
   }
 }
 

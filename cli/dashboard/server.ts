@@ -9,7 +9,7 @@ import type { ActionRequest, ApiError } from './api.ts';
 import { SERVICE_ACTIONS, type DashboardActions, type ServiceAction } from './actions.ts';
 import { badRequest, DashboardError, notFound } from './errors.ts';
 import { ViewStreams } from './streams.ts';
-import { serviceOfView, STAGE_VIEWS, type DashboardViews } from './views.ts';
+import { lookInterval, serviceOfView, STAGE_VIEWS, type DashboardViews } from './views.ts';
 
 /**
  * `harbormaster dashboard`'s HTTP server (routes in api.ts): the page, its assets, the views as JSON and as
@@ -60,7 +60,7 @@ export interface DashboardServer {
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const token = randomBytes(32).toString('base64url');
-  const streams = new ViewStreams({ read: (view) => options.views.view(view), intervalMs: options.intervalMs, describeFailure: (error) => apiError(error).body });
+  const streams = new ViewStreams({ read: (view) => options.views.view(view), intervalMs: (view) => lookInterval(view, options.intervalMs), describeFailure: (error) => apiError(error).body });
   const openStreams = new Set<ServerResponse>();
   let port = 0;
   const server: Server = createServer((request, response) => {

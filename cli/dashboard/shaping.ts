@@ -41,6 +41,9 @@ export function scalingSeries(
   metric: { name?: string; points: MetricPoint[] },
   now?: { at: string; desiredCount?: number },
 ): ScalingSeries {
+  const metricName = metric.name ? { metricName: metric.name } : {};
+  // A count alone, with nothing that moved it, is no chart (a service without scaling activity or datapoints).
+  if (entries.length === 0 && metric.points.length === 0) return { ...metricName, points: [] };
   const byTime = new Map<string, ScalingSeries['points'][number]>();
   const add = (at: string, values: { desiredCount?: number; metric?: number }) => byTime.set(at, { ...byTime.get(at), at, ...values });
   const fromCloudWatch = metric.points.length > 0;
@@ -55,7 +58,7 @@ export function scalingSeries(
   const oldest = entries.at(-1);
   const first = points[0];
   if (oldest?.fromCapacity != null && first && first.at < oldest.at && first.desiredCount === undefined) first.desiredCount = oldest.fromCapacity;
-  return { ...(metric.name ? { metricName: metric.name } : {}), points };
+  return { ...metricName, points };
 }
 
 /** How far back the chart reads the metric: from the oldest activity shown, at least an hour, at most a day. */

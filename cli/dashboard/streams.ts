@@ -20,11 +20,12 @@ interface Loop {
 
 export class ViewStreams {
   private readonly read: (view: string) => Promise<unknown>;
-  private readonly intervalMs: number;
+  private readonly intervalMs: (view: string) => number;
   private readonly describeFailure: (error: unknown) => ApiError;
   private readonly loops = new Map<string, Loop>();
 
-  constructor(options: { read: (view: string) => Promise<unknown>; intervalMs: number; describeFailure: (error: unknown) => ApiError }) {
+  /** `intervalMs`: how long a view's loop waits between looks. */
+  constructor(options: { read: (view: string) => Promise<unknown>; intervalMs: (view: string) => number; describeFailure: (error: unknown) => ApiError }) {
     this.read = options.read;
     this.intervalMs = options.intervalMs;
     this.describeFailure = options.describeFailure;
@@ -76,6 +77,6 @@ export class ViewStreams {
       loop.last = { event, fingerprint };
       for (const follower of loop.followers) follower(event);
     }
-    loop.timer = setTimeout(() => void this.look(view, loop), this.intervalMs);
+    loop.timer = setTimeout(() => void this.look(view, loop), this.intervalMs(view));
   }
 }

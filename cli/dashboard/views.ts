@@ -21,6 +21,17 @@ const SCHEDULE_RUNS = 10;
 const DELIVERIES = 50;
 
 /** The views a stream may follow besides `service:<name>` (api.ts). */
+/**
+ * The overview counts every service's tasks (ListTasks and DescribeTasks per task set), so with dozens of services it
+ * looks at most this often, whatever --interval says; a service's own page looks every interval.
+ */
+export const OVERVIEW_MIN_INTERVAL_MS = 5_000;
+
+/** How long a view's poll loop waits between looks. */
+export function lookInterval(view: string, intervalMs: number): number {
+  return view === 'overview' ? Math.max(intervalMs, OVERVIEW_MIN_INTERVAL_MS) : intervalMs;
+}
+
 export const STAGE_VIEWS = ['overview', 'schedules', 'notifications'] as const;
 const SERVICE_VIEW = 'service:';
 
@@ -48,10 +59,11 @@ export class DashboardViews {
     return Promise.reject(notFound(`No view ${name}`, 'Follow overview, service:<name>, schedules or notifications.'));
   }
 
+  /** Every service with its tasks counted, so the page can say whether each is healthy. */
   async overview(): Promise<Overview> {
     const [stack, reader, services] = await Promise.all([this.session.stack(), statusReader(this.session), knownServices(this.session)]);
     const now = this.now();
-    const statuses = await this.session.call('read the status of the services', () => reader.overview(services.map(statusTarget), now));
+    const statuses = await this.session.call('read the status of the services', () => reader.overview(services.map(statusTarget), now, { countTasks: true }));
     return { stage: stack.stage, observedAt: now.toISOString(), services: statuses };
   }
 

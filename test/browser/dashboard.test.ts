@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openDashboard } from '../../cli/dashboard/dashboard.ts';
+import { operatorName } from '../../cli/operator.ts';
 import type { DashboardServer } from '../../cli/dashboard/server.ts';
 import { Session } from '../../cli/session.ts';
 import { createBlueGreenService, productionWeights, pushImage, type BlueGreenService, type ServiceOptions } from '../../local/sample-blue-green.ts';
@@ -16,11 +19,12 @@ import { useDeployedStack } from '../integration/support.ts';
  * The dashboard in a real browser (Debian's headless chromium, driven by playwright-core) against the local control
  * plane: real deploys of the sample service, watched and acted on from the page, checked in the deployment store, ECS
  * and ELB. Elements are found by role and accessible name (cli/dashboard/api.ts), as a screen reader would. It saves
- * the README's screenshots in docs/screenshots/.
+ * the README's screenshots (docs/screenshots/, with UPDATE_SCREENSHOTS=1: `npm run screenshots`).
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** The README's screenshots are replaced only when asked (`npm run screenshots`); other runs keep theirs in a temporary folder. */
+const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : `${mkdtempSync(join(tmpdir(), 'dashboard-screenshots-'))}/`;
 const missing = existsSync(CHROMIUM) ? undefined : `no chromium at ${CHROMIUM}: \`apt-get install chromium\` (Debian's) to run the dashboard's browser tests`;
 if (missing && process.env['CI'] === 'true') throw new Error(`The dashboard's browser tests need Debian's chromium under CI: ${missing} (.ci/run installs it).`);
 
@@ -136,7 +140,7 @@ describe('harbormaster dashboard in the browser', { skip: missing }, () => {
     assert.match(outcome, new RegExp(`Approved deployment ${deploymentId}`));
     await eventually('the deployment SUCCEEDED', async () => (await deployments(stack).getDeployment(target.cluster, target.service, deploymentId))?.status === 'SUCCEEDED');
     const recorded = await deployments(stack).getDeployment(target.cluster, target.service, deploymentId);
-    assert.equal(recorded?.['approvedBy'], 'harbormaster dashboard');
+    assert.equal(recorded?.['approvedBy'], operatorName('dashboard', process.env), 'who approved: the page, and the user who ran it');
     assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
     await notReloaded();
   });

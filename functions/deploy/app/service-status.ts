@@ -96,9 +96,9 @@ export class ServiceStatusReader {
     return serviceStatus(facts);
   }
 
-  /** Every service, without counting tasks. */
-  overview(targets: StatusTarget[], now: Date): Promise<ServiceStatus[]> {
-    return inParallel(targets, OVERVIEW_PARALLELISM, (target) => this.read(target, { now, countTasks: false }));
+  /** Every service; without counting tasks unless asked (two more calls per task set and service). */
+  overview(targets: StatusTarget[], now: Date, options: { countTasks: boolean } = { countTasks: false }): Promise<ServiceStatus[]> {
+    return inParallel(targets, OVERVIEW_PARALLELISM, (target) => this.read(target, { now, countTasks: options.countTasks }));
   }
 
   /** The service's deployments, newest first. */

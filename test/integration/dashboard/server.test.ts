@@ -5,6 +5,7 @@ import type { ActionResult, ApiError, Overview, ServiceDetail } from '../../../c
 import { openDashboard } from '../../../cli/dashboard/dashboard.ts';
 import type { DashboardServer } from '../../../cli/dashboard/server.ts';
 import { main } from '../../../cli/program.ts';
+import { operatorName } from '../../../cli/operator.ts';
 import { Session } from '../../../cli/session.ts';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
 import { runCli } from '../../cli-support.ts';
@@ -139,7 +140,7 @@ describe('harbormaster dashboard (server)', () => {
     await eventually('the deployment SUCCEEDED', async () => (await recorded(target, deploymentId)).status === 'SUCCEEDED');
     const after = await deployments(stack).getDeployment(target.cluster, target.service, deploymentId);
     assert.equal(typeof after?.['approvedAt'], 'string');
-    assert.equal(after?.['approvedBy'], 'harbormaster dashboard');
+    assert.equal(after?.['approvedBy'], operatorName('dashboard', process.env), 'who approved: the page, and the user who ran it');
     assert.deepEqual(await productionWeights(target), { blue: 0, green: 100 });
     await eventually('its execution succeeded', async () => (await deployExecutions(target)).every((execution) => execution.status === 'SUCCEEDED'));
 
@@ -149,7 +150,7 @@ describe('harbormaster dashboard (server)', () => {
     assert.deepEqual(await again.json(), {
       ok: false,
       error: 'No deployment of web (web-cluster/web) is running: nothing to approve',
-      hint: 'Name one with --deployment ID; `harbormaster status web` shows the recent ones.',
+      hint: 'It may have just ended: the deploy history on this page shows how.',
     });
     const detail = await get<ServiceDetail>('/api/services/web');
     assert.deepEqual(detail.actions, { approve: false, promote: false, abort: false, rollback: true });

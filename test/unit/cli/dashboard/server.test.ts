@@ -19,7 +19,7 @@ const views = {
     state.reads += 1;
     if (state.failing) throw new Error('AWS is away');
     if (name === 'overview') return { stage: 'test', observedAt: new Date().toISOString(), services: [{ name: 'web', version: state.version }] };
-    if (name === 'service:web') return { name: 'web', observedAt: new Date().toISOString() };
+    if (name === 'service:web') return { name: 'web', observedAt: new Date().toISOString(), version: state.version };
     throw notFound(`No view ${name}`);
   },
   async knownService(name: string) {
@@ -146,8 +146,9 @@ describe('the dashboard server', () => {
   });
 
   it('streams a view: one poll loop for all its followers, a snapshot at once and on change, failures without closing, and stops when nobody listens', async () => {
-    const first = follow('overview');
-    const second = follow('overview');
+    // A service's page looks every interval (the overview at most every 5 s).
+    const first = follow('service:web');
+    const second = follow('service:web');
     try {
       await first.until((events) => events.some((event) => event.startsWith('event: snapshot')));
       await second.until((events) => events.some((event) => event.startsWith('event: snapshot')));

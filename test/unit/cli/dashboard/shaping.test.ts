@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { notificationsView, scalingSeries, scalingWindow, serviceActions, snapshotFingerprint } from '../../../../cli/dashboard/shaping.ts';
+import { lookInterval, OVERVIEW_MIN_INTERVAL_MS } from '../../../../cli/dashboard/views.ts';
 import type { DeploymentRecord, DeployProgress, ServiceStatus } from '../../../../functions/deploy/index.ts';
 import type { ChannelView, DeliveryRecord } from '../../../../functions/notify/index.ts';
 import type { ScalingHistoryEntry } from '../../../../functions/scaling/index.ts';
@@ -77,6 +78,13 @@ describe('scalingSeries', () => {
   const scaledIn = entry('2026-12-02T10:10:00.000Z', 4, 3, 15);
   const cases: { name: string; entries: ScalingHistoryEntry[]; metric: Parameters<typeof scalingSeries>[1]; now?: Parameters<typeof scalingSeries>[2]; expected: ReturnType<typeof scalingSeries> }[] = [
     {
+      name: 'no activity and no datapoints: nothing to chart, not a lone point for the count now',
+      entries: [],
+      metric: { name: 'CPUUtilization', points: [] },
+      now: { at: '2026-12-02T10:20:00.000Z', desiredCount: 2 },
+      expected: { metricName: 'CPUUtilization', points: [] },
+    },
+    {
       name: 'without CloudWatch datapoints: the activities’ counts and metric values, oldest first, then the count now',
       entries: [scaledIn, held, scaledOut],
       metric: { points: [] },
@@ -151,5 +159,17 @@ describe('snapshotFingerprint', () => {
   ];
   for (const { name, a, b, same } of cases) {
     it(name, () => assert.equal(snapshotFingerprint(a) === snapshotFingerprint(b), same));
+  }
+});
+
+describe('lookInterval', () => {
+  const cases = [
+    { view: 'service:web', intervalMs: 2000, expected: 2000 },
+    { view: 'schedules', intervalMs: 500, expected: 500 },
+    { view: 'overview', intervalMs: 2000, expected: OVERVIEW_MIN_INTERVAL_MS },
+    { view: 'overview', intervalMs: 30_000, expected: 30_000 },
+  ];
+  for (const { view, intervalMs, expected } of cases) {
+    it(`${view} at --interval ${intervalMs} ms looks every ${expected} ms`, () => assert.equal(lookInterval(view, intervalMs), expected));
   }
 });
