@@ -41,7 +41,8 @@ export async function scaledOutService(stack: StackUnderTest): Promise<void> {
         MetricName: 'CPUUtilization',
         Dimensions: [{ Name: 'ClusterName', Value: SCALED.cluster }, { Name: 'ServiceName', Value: SCALED.service }],
         Value: value,
-        Timestamp: new Date(now - (CPU.length - 1 - index) * 60_000),
+        // A minute apart, the newest 10 s old: moto's GetMetricData truncates EndTime to the second and excludes it.
+        Timestamp: new Date(now - 10_000 - (CPU.length - 1 - index) * 60_000),
       })),
     }),
   );
