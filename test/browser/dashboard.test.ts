@@ -50,7 +50,8 @@ describe('harbormaster dashboard in the browser', { skip: missing }, () => {
   after(() => browser?.close());
   beforeEach(async () => {
     dashboard = await openDashboard(new Session({ stage: 'local' }), { port: 0, intervalMs: 250 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Reduced motion: the meters jump to their value, so a screenshot never catches a bar mid-transition.
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     page.setDefaultTimeout(TIMEOUT);
   });
   afterEach(async () => {
@@ -118,9 +119,10 @@ describe('harbormaster dashboard in the browser', { skip: missing }, () => {
       const text = (await current.count()) > 0 ? ((await current.first().textContent({ timeout: 1000 }).catch(() => null)) ?? '') : '';
       const name = /traffic-\d+/.exec(text)?.[0];
       if (name && seen.at(-1) !== name) seen.push(name);
-      if (name === 'traffic-50' && !screenshot) {
+      // The README's picture: traffic-50 baking, once the page shows its weights moved (the step starts before the shift).
+      const green = name === 'traffic-50' && !screenshot ? await page.getByRole('meter', { name: 'Production traffic on green' }).getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null) : null;
+      if (green === '50') {
         screenshot = true;
-        await page.getByRole('meter', { name: 'Production traffic on green' }).waitFor();
         await page.screenshot({ path: `${SCREENSHOTS}deploy-live.png`, fullPage: true });
       }
       return seen.length >= 3;

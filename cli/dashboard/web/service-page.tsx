@@ -41,8 +41,17 @@ export function ServicePage({ detail, now }: { detail: ServiceDetail; now: numbe
       ) : null}
       {!status.deploy && status.taskSets.length > 0 ? <TaskSets detail={detail} /> : null}
       <History deploys={detail.deploys} />
-      <ScalingChart series={detail.scalingSeries} />
-      <ScalingHistory entries={detail.scaling} />
+      {detail.scaling.length === 0 && detail.scalingSeries.points.length === 0 ? (
+        <section class="card" aria-labelledby="scaling-none">
+          <h2 id="scaling-none">Scaling activity</h2>
+          <p class="muted">No scaling activity recorded.</p>
+        </section>
+      ) : (
+        <>
+          <ScalingChart series={detail.scalingSeries} />
+          <ScalingHistory entries={detail.scaling} />
+        </>
+      )}
     </>
   );
 }

@@ -6,11 +6,14 @@ import { formatDuration } from '../../time-text.ts';
 
 export { formatDuration, inZone } from '../../time-text.ts';
 
-/** `3m ago`; `just now` under a second; a future time reads `in 3m`. */
+/**
+ * `3m ago`; `just now` under a second, or up to a second ahead (the page's clock ticks once a second, so a snapshot
+ * can be newer than its last tick); a time further ahead reads `in 3m`.
+ */
 export function ageText(iso: string, now: number): string {
   const seconds = Math.round((now - Date.parse(iso)) / 1000);
   if (Number.isNaN(seconds)) return iso;
-  if (seconds === 0) return 'just now';
+  if (seconds === 0 || seconds === -1) return 'just now';
   return seconds > 0 ? `${formatDuration(seconds)} ago` : `in ${formatDuration(-seconds)}`;
 }
 

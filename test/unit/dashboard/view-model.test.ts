@@ -24,6 +24,7 @@ const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 describe('ageText', () => {
   const cases: Array<[string, string]> = [
     [ago(0), 'just now'],
+    [ago(-1), 'just now'],
     [ago(45), '45s ago'],
     [ago(185), '3m5s ago'],
     [ago(90_000), '1d1h ago'],
