@@ -60,7 +60,17 @@ export interface DashboardServer {
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const token = randomBytes(32).toString('base64url');
-  const streams = new ViewStreams({ read: (view) => options.views.view(view), intervalMs: (view) => lookInterval(view, options.intervalMs), describeFailure: (error) => apiError(error).body });
+  // A page's first GET and its stream's first look read the same view at once: they share one read.
+  const inFlight = new Map<string, Promise<unknown>>();
+  const readView = (view: string): Promise<unknown> => {
+    let reading = inFlight.get(view);
+    if (!reading) {
+      reading = options.views.view(view).finally(() => inFlight.delete(view));
+      inFlight.set(view, reading);
+    }
+    return reading;
+  };
+  const streams = new ViewStreams({ read: readView, intervalMs: (view) => lookInterval(view, options.intervalMs), describeFailure: (error) => apiError(error).body });
   const openStreams = new Set<ServerResponse>();
   let port = 0;
   const server: Server = createServer((request, response) => {
@@ -80,7 +90,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (path[0] === 'assets' && path.length === 2 && path[1]) return asset(response, path[1]);
     if (path[0] !== 'api') throw notFound(`Nothing at ${url.pathname}`, 'Open / for the dashboard.');
     if (path[1] === 'stream' && path.length === 2) return stream(request, response, url.searchParams.get('view') ?? '');
-    return json(response, 200, await options.views.view(viewOf(path)));
+    return json(response, 200, await readView(viewOf(path)));
   }
 
   async function page(response: ServerResponse): Promise<void> {

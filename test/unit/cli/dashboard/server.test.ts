@@ -11,12 +11,13 @@ import { startDashboardServer, type DashboardServer } from '../../../../cli/dash
 
 
 /** What the views answer: a counter that moves when a test says so, and how many times it was read. */
-const state = { version: 1, reads: 0, failing: false };
+const state = { version: 1, reads: 0, failing: false, slowMs: 0 };
 const acted: string[] = [];
 
 const views = {
   async view(name: string) {
     state.reads += 1;
+    if (state.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, state.slowMs));
     if (state.failing) throw new Error('AWS is away');
     if (name === 'overview') return { stage: 'test', observedAt: new Date().toISOString(), services: [{ name: 'web', version: state.version }] };
     if (name === 'service:web') return { name: 'web', observedAt: new Date().toISOString(), version: state.version };
@@ -65,6 +66,20 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   fetch(new URL(path, server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('the dashboard server', () => {
+  it('answers reads of one view that arrive together with one read (a page’s GET and its stream’s first look)', async () => {
+    state.slowMs = 200;
+    try {
+      const before = state.reads;
+      const answers = await Promise.all([0, 1, 2].map(() => fetch(new URL('/api/services/web', server.url)).then((response) => response.json())));
+      assert.equal(state.reads - before, 1, 'one read for three requests');
+      assert.deepEqual(answers[0], answers[2]);
+      await fetch(new URL('/api/services/web', server.url));
+      assert.equal(state.reads - before, 2, 'a later request reads again');
+    } finally {
+      state.slowMs = 0;
+    }
+  });
+
   it('serves the page with a fresh CSRF token, a strict CSP and nosniff', async () => {
     const page = await fetch(server.url);
     assert.equal(page.status, 200);
