@@ -83,7 +83,7 @@ describe('canary analysis: an analysis step decides', () => {
     const { result, stepNames, measurements } = await deploy(target);
 
     assert.equal(result.error, 'DeploymentRolledBack', JSON.stringify(result));
-    await assertRolledBack(stack, target, /^AnalysisFailedError: Analysis of analysis-traffic-50 failed: error-rate green 2\d\.\d\d % \(success: result <= 0\.01\); 1 of 1 measurements failed \(failureLimit 0\)$/);
+    await assertRolledBack(stack, target, /^AnalysisFailedError: Analysis of analysis-traffic-50 failed: error-rate green \d+\.\d\d % \(success: result <= 0\.01\); 1 of 1 measurements failed \(failureLimit 0\)$/);
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'traffic-50', 'rollback']);
     assert.equal(measurements.length, 1, 'the first failed measurement rolled back');
     assert.deepEqual(measurements[0]?.results.map((one) => [one.metric, one.verdict, one.value, one.baseline]), [
@@ -208,7 +208,9 @@ describe('canary analysis: queries, dry runs, errors, placement', () => {
     const { result, stepNames, measurements } = await deploy(target);
 
     assert.equal(result.error, 'DeploymentRolledBack', 'a 5-minute bake ended by its first measurement');
-    await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of traffic-50 failed: error-rate green 2\d\.\d\d %/);
+    // The degraded image fails a quarter of its requests; a measurement samples the few in its window (seen: 16.67 %,
+    // 20.51 %), so only the shape is fixed: a rate over the 1 % the condition allows.
+    await assertRolledBack(stack, target, /AnalysisFailedError: Analysis of traffic-50 failed: error-rate green \d+\.\d\d %/);
     assert.deepEqual(stepNames, ['register-revision', 'green-stable', 'rollback']);
     assert.deepEqual(measurements.map((measurement) => [measurement.step, measurement.results[0]?.verdict]), [['traffic-50', 'Failed']]);
   });
