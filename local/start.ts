@@ -56,7 +56,7 @@ const { deployWithOsls } = await import('./stack.ts');
 const { createDemoServices } = await import('./demo-services.ts');
 const { SCENES } = await import('./scenes/index.ts');
 const { Session } = await import('../cli/session.ts');
-const { openDashboard } = await import('../cli/dashboard/dashboard.ts');
+const { DASHBOARD_PORT, openDashboard } = await import('../cli/dashboard/dashboard.ts');
 const { Milestones, sceneContext } = await import('./scenes/scene.ts');
 const milestones = new Milestones();
 
@@ -67,8 +67,10 @@ if (defaultPortTaken) console.log(`  port ${DEFAULT_PORT} is taken (another loca
 const aws = await startAws(motoAhead);
 milestones.reach('local AWS started');
 let dashboard: DashboardServer | undefined;
+let receivers: { stop(): Promise<void> } | undefined;
+// Every server it started, so `--once` ends the process and Ctrl+C leaves nothing listening.
 const stopAll = async () => {
-  await dashboard?.close();
+  await Promise.all([dashboard?.close(), receivers?.stop()]);
   await aws.stop();
 };
 const stop = async () => {
@@ -88,11 +90,16 @@ try {
   await Promise.all([deployWithOsls(stage, aws.endpoint), warming]);
   console.log(`  deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s (${milestones.reach('stack deployed').toFixed(1)} s after start)`);
   // Served from now on, so the scenes can be watched in the browser as they run.
-  dashboard = await openDashboard(new Session({ stage }), { port: 0, intervalMs: DASHBOARD_INTERVAL_MS });
+  // The verb's port when it is free (a bookmark keeps working), else any free one.
+  const session = new Session({ stage });
+  dashboard = await openDashboard(session, { port: DASHBOARD_PORT, intervalMs: DASHBOARD_INTERVAL_MS }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return openDashboard(session, { port: 0, intervalMs: DASHBOARD_INTERVAL_MS });
+  });
   console.log(`  dashboard ${dashboard.url}`);
 
   const { startNotificationReceivers } = await import('./notification-receivers.ts');
-  await startNotificationReceivers(aws);
+  receivers = await startNotificationReceivers(aws);
   const context = sceneContext(aws, stage, await createDemoServices(aws, stage), milestones);
   for (const scene of SCENES) {
     heading(scene.title);

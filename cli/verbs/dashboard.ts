@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { openDashboard } from '../dashboard/dashboard.ts';
+import { DASHBOARD_PORT, openDashboard } from '../dashboard/dashboard.ts';
 import { CliError } from '../errors.ts';
 import { parseInterval } from '../option-values.ts';
 import type { Cli } from '../program.ts';
 
 /** Argo Rollouts' dashboard port: free on most machines, and the same URL every time. */
-const DEFAULT_PORT = 3100;
 
 interface DashboardOptions {
   port: number;
@@ -20,7 +19,7 @@ export function register(program: Command, cli: Cli): void {
     .description(
       'A live dashboard in the browser: services, a deploy in flight step by step, history, scaling, schedules and notifications, with approve, promote, abort, roll back and run-now. Served on 127.0.0.1 only, with your AWS credentials; runs until Ctrl-C.',
     )
-    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0: any free port)').argParser(portOption).default(DEFAULT_PORT))
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0: any free port)').argParser(portOption).default(DASHBOARD_PORT))
     .addOption(new Option('--interval <duration>', 'how often the live views look again').argParser(parseInterval).default(2000, '2s'))
     .option('--open', 'open it in the default browser')
     .action(async (options: DashboardOptions, command: Command) => {

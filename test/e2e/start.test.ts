@@ -122,6 +122,19 @@ describe('npm start', () => {
     }
   });
 
+  it('with --once ends by itself after the scenes, every server it started stopped', { timeout: START_TIMEOUT_MS + 60_000 }, async () => {
+    const child = spawn(process.execPath, ['local/start.ts', '--once', '--stage', 'e2e-once'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk));
+    child.stderr.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    clearTimeout(timer);
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, `npm start --once did not end by itself:\n${stdout.slice(-2000)}`);
+    assert.match(stdout, /\nTimings: .*first deploy succeeded \d+\.\d s\n/);
+    assert.doesNotMatch(stdout, /Ctrl\+C stops it/, '--once does not offer to keep serving');
+  });
+
   it('explains itself with --help', async () => {
     const { stdout } = await run(process.execPath, ['local/start.ts', '--help'], { cwd: PROJECT_ROOT });
     assert.match(stdout, /Usage: npm start/);

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { ActionResult, ApiError, Overview, ServiceDetail } from '../../../cli/dashboard/api.ts';
+import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { ActionResult, ApiError, Overview, SchedulesView, ServiceDetail } from '../../../cli/dashboard/api.ts';
 import { openDashboard } from '../../../cli/dashboard/dashboard.ts';
 import type { DashboardServer } from '../../../cli/dashboard/server.ts';
 import { main } from '../../../cli/program.ts';
 import { operatorName } from '../../../cli/operator.ts';
 import { Session } from '../../../cli/session.ts';
 import { createBlueGreenService, deployExecutions, productionWeights, pushImage, type BlueGreenService, type ServiceOptions } from '../../../local/sample-blue-green.ts';
-import { runCli } from '../../cli-support.ts';
+import { runCli, writeConfigFile } from '../../cli-support.ts';
 import { assertRolledBack, deployments, eventually, parkedIn } from '../deploy/blue-green-support.ts';
 import { useDeployedStack } from '../support.ts';
 import { SCALED, scaledOutService } from './scaled-service.ts';
@@ -182,6 +184,31 @@ describe('harbormaster dashboard (server)', () => {
     const unknown = await act('/api/schedules/nightly/run', {});
     assert.equal(unknown.status, 404);
     assert.match(((await unknown.json()) as ApiError).error, /^No schedule nightly is configured in this stage/);
+  });
+
+  it('runs a schedule now through POST: one execution of the run machine with a manual fire, and the view lists the schedule', async () => {
+    await new ECSClient(stack.aws.clientConfig).send(new RegisterTaskDefinitionCommand({ family: 'sync', containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox:latest', memory: 128 }] }));
+    const file = writeConfigFile('schedules:\n  hourly-sync:\n    expression: rate(1 hour)\n    cluster: demo\n    taskDefinition: { family: sync }\n');
+    const applied = await runCli(['apply', '--file', file]);
+    assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
+
+    const view = await get<SchedulesView>('/api/schedules');
+    assert.deepEqual(view.schedules.map((schedule) => [schedule.name, schedule.expression, schedule.suspended, schedule.nextFireTimes.length]), [['hourly-sync', 'rate(1 hour)', false, 5]]);
+    const forged = await act('/api/schedules/hourly-sync/run', {}, { 'x-csrf-token': 'not-the-token' });
+    assert.equal(forged.status, 403);
+    const answer = await act('/api/schedules/hourly-sync/run', {});
+    const result = (await answer.json()) as ActionResult;
+    assert.equal(answer.status, 200, JSON.stringify(result));
+    assert.match(result.message, /^Started hourly-sync-manual-\d{8}T\d{6}Z \(scheduled time .+\)$/);
+
+    // The stack's run machine (functions/schedules/scheduled-task-run.asl.json) got exactly that fire, once.
+    const sfn = new SFNClient(stack.aws.clientConfig);
+    const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
+    const runMachine = stateMachines?.find((machine) => machine.name === 'harbormaster-local-scheduled-task-run')?.stateMachineArn;
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: runMachine }));
+    assert.deepEqual(executions?.map((execution) => execution.name), [/^Started (\S+) /.exec(result.message)?.[1]]);
+    const input = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: executions?.[0]?.executionArn }))).input ?? '{}') as Record<string, unknown>;
+    assert.deepEqual([input['schedule'], input['trigger']], ['hourly-sync', 'manual']);
   });
 
   it('refuses an approve while the deploy bakes (409 with the hint), then aborts it and the stream shows it rolled back', async () => {
