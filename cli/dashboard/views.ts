@@ -4,6 +4,7 @@ import { newestDeliveries, notificationControls } from '../notifications.ts';
 import { scheduleControls } from '../schedules.ts';
 import { knownServices, type KnownService } from '../services.ts';
 import type { Session } from '../session.ts';
+import type { ServiceStatusReader } from '../../functions/deploy/index.ts';
 import { statusReader, statusTarget } from '../status-reader.ts';
 import type { NotificationsView, Overview, SchedulesView, ServiceDetail } from './api.ts';
 import { notFound } from './errors.ts';
@@ -20,7 +21,6 @@ const SCALING_HISTORY = 50;
 const SCHEDULE_RUNS = 10;
 const DELIVERIES = 50;
 
-/** The views a stream may follow besides `service:<name>` (api.ts). */
 /**
  * The overview counts every service's tasks (ListTasks and DescribeTasks per task set), so with dozens of services it
  * looks at most this often, whatever --interval says; a service's own page looks every interval.
@@ -32,6 +32,7 @@ export function lookInterval(view: string, intervalMs: number): number {
   return view === 'overview' ? Math.max(intervalMs, OVERVIEW_MIN_INTERVAL_MS) : intervalMs;
 }
 
+/** The views a stream may follow besides `service:<name>` (api.ts). */
 export const STAGE_VIEWS = ['overview', 'schedules', 'notifications'] as const;
 const SERVICE_VIEW = 'service:';
 
@@ -43,10 +44,17 @@ export function serviceOfView(view: string): string | undefined {
 export class DashboardViews {
   private readonly session: Session;
   private readonly now: () => Date;
+  /** One reader for every look: it caches each task definition's image, read once rather than every interval. */
+  private reader: Promise<ServiceStatusReader> | undefined;
 
   constructor(session: Session, now: () => Date = () => new Date()) {
     this.session = session;
     this.now = now;
+  }
+
+  private statusReader(): Promise<ServiceStatusReader> {
+    this.reader ??= statusReader(this.session);
+    return this.reader;
   }
 
   /** The view a stream names; unknown names are a 404 like an unknown page. */
@@ -61,7 +69,7 @@ export class DashboardViews {
 
   /** Every service with its tasks counted, so the page can say whether each is healthy. */
   async overview(): Promise<Overview> {
-    const [stack, reader, services] = await Promise.all([this.session.stack(), statusReader(this.session), knownServices(this.session)]);
+    const [stack, reader, services] = await Promise.all([this.session.stack(), this.statusReader(), knownServices(this.session)]);
     const now = this.now();
     const statuses = await this.session.call('read the status of the services', () => reader.overview(services.map(statusTarget), now, { countTasks: true }));
     return { stage: stack.stage, observedAt: now.toISOString(), services: statuses };
@@ -77,7 +85,7 @@ export class DashboardViews {
 
   async service(name: string): Promise<ServiceDetail> {
     const known = await this.knownService(name);
-    const [stack, reader] = await Promise.all([this.session.stack(), statusReader(this.session)]);
+    const [stack, reader] = await Promise.all([this.session.stack(), this.statusReader()]);
     const now = this.now();
     const scaling = new ScalingStore(this.session.documents, stack.tables);
     const [status, deploys, scalingEntries] = await this.session.call(`read the status of ${name}`, () =>

@@ -5,8 +5,6 @@ import { CliError } from '../errors.ts';
 import { parseInterval } from '../option-values.ts';
 import type { Cli } from '../program.ts';
 
-/** Argo Rollouts' dashboard port: free on most machines, and the same URL every time. */
-
 interface DashboardOptions {
   port: number;
   interval: number;
